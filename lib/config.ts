@@ -1,0 +1,167 @@
+import * as z from 'zod/mini';
+import { ConfigurationError } from './errors';
+
+/** Mixpanel data residency regions and their ingestion hosts. */
+export const MIXPANEL_REGION_HOSTS = {
+  us: 'https://api.mixpanel.com',
+  eu: 'https://api-eu.mixpanel.com',
+  in: 'https://api-in.mixpanel.com',
+} as const;
+
+export type MixpanelRegion = keyof typeof MIXPANEL_REGION_HOSTS;
+
+/** How the Mixpanel client proves its identity to `/import`. */
+export type MixpanelCredentials =
+  | { kind: 'service_account'; username: string; secret: string; projectId: string }
+  | { kind: 'project_token'; token: string }
+  | { kind: 'api_secret'; secret: string };
+
+/** Settings of the Mixpanel `/import` client. */
+export interface MixpanelConfig {
+  /** Base URL without a trailing slash, for example `https://api-eu.mixpanel.com`. */
+  apiUrl: string;
+  credentials: MixpanelCredentials;
+  /** Project token, when known, so a `$mixpanel_distinct_id` equal to it can be recognised as a mistake. */
+  projectToken: string | undefined;
+  /** Timeout of one `/import` request in milliseconds. */
+  requestTimeoutMs: number;
+}
+
+/** Settings of the Branch to Mixpanel mapping. */
+export interface MappingConfig {
+  /** Text put before every Mixpanel event name. */
+  eventNamePrefix: string;
+  /** Mixpanel ID merge mode of the project. */
+  idMerge: 'simplified' | 'original';
+}
+
+/** Everything the handlers read from the environment. */
+export interface Config {
+  webhookSecret: string | undefined;
+  /** Time budget of one webhook request in milliseconds; Branch gives up after 2000 ms. */
+  webhookDeadlineMs: number;
+  deadLetterQueueUrl: string | undefined;
+  mixpanel: MixpanelConfig;
+  mapping: MappingConfig;
+}
+
+const optionalText = z.optional(z.string());
+const milliseconds = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+
+const environmentSchema = z.object({
+  WEBHOOK_SECRET: optionalText,
+  WEBHOOK_DEADLINE_MS: milliseconds(1500),
+  DEAD_LETTER_QUEUE_URL: z.optional(z.url()),
+  MIXPANEL_REGION: z._default(z.enum(['us', 'eu', 'in']), 'us'),
+  MIXPANEL_API_URL: z.optional(z.url()),
+  MIXPANEL_PROJECT_ID: optionalText,
+  MIXPANEL_SERVICE_ACCOUNT_USERNAME: optionalText,
+  MIXPANEL_SERVICE_ACCOUNT_SECRET: optionalText,
+  MIXPANEL_PROJECT_TOKEN: optionalText,
+  MIXPANEL_API_SECRET: optionalText,
+  MIXPANEL_TIMEOUT_MS: milliseconds(1000),
+  MIXPANEL_ID_MERGE: z._default(z.enum(['simplified', 'original']), 'simplified'),
+  EVENT_NAME_PREFIX: z._default(z.string(), '[Branch] '),
+});
+
+type Environment = z.infer<typeof environmentSchema>;
+
+/**
+ * Reads and checks the configuration. Empty variables count as unset, because `serverless.yml`
+ * passes unset deploy parameters as empty strings.
+ *
+ * @throws ConfigurationError naming every invalid or missing variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = z.safeParse(environmentSchema, present);
+  if (!parsed.success) {
+    throw new ConfigurationError(`Invalid configuration: ${describeIssues(parsed.error.issues, env)}`);
+  }
+  const vars = parsed.data;
+
+  return {
+    webhookSecret: vars.WEBHOOK_SECRET,
+    webhookDeadlineMs: vars.WEBHOOK_DEADLINE_MS,
+    deadLetterQueueUrl: vars.DEAD_LETTER_QUEUE_URL,
+    mixpanel: {
+      apiUrl: resolveApiUrl(vars),
+      credentials: resolveCredentials(vars),
+      projectToken: vars.MIXPANEL_PROJECT_TOKEN,
+      requestTimeoutMs: vars.MIXPANEL_TIMEOUT_MS,
+    },
+    mapping: {
+      eventNamePrefix: vars.EVENT_NAME_PREFIX,
+      idMerge: vars.MIXPANEL_ID_MERGE,
+    },
+  };
+}
+
+function resolveApiUrl(vars: Environment): string {
+  if (vars.MIXPANEL_API_URL === undefined) return MIXPANEL_REGION_HOSTS[vars.MIXPANEL_REGION];
+
+  const url = new URL(vars.MIXPANEL_API_URL);
+  // Credentials travel in the Authorization header, so plain HTTP is only acceptable on this machine.
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new ConfigurationError(
+      `MIXPANEL_API_URL must use https unless it points at a loopback host; got ${vars.MIXPANEL_API_URL}`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigurationError(`MIXPANEL_API_URL must be an http(s) URL; got ${vars.MIXPANEL_API_URL}`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function resolveCredentials(vars: Environment): MixpanelCredentials {
+  const username = vars.MIXPANEL_SERVICE_ACCOUNT_USERNAME;
+  const secret = vars.MIXPANEL_SERVICE_ACCOUNT_SECRET;
+  if (username !== undefined || secret !== undefined) {
+    if (username === undefined || secret === undefined || vars.MIXPANEL_PROJECT_ID === undefined) {
+      throw new ConfigurationError(
+        'A Mixpanel service account needs MIXPANEL_SERVICE_ACCOUNT_USERNAME, MIXPANEL_SERVICE_ACCOUNT_SECRET and MIXPANEL_PROJECT_ID together',
+      );
+    }
+    return { kind: 'service_account', username, secret, projectId: vars.MIXPANEL_PROJECT_ID };
+  }
+  if (vars.MIXPANEL_PROJECT_TOKEN !== undefined) return { kind: 'project_token', token: vars.MIXPANEL_PROJECT_TOKEN };
+  if (vars.MIXPANEL_API_SECRET !== undefined) return { kind: 'api_secret', secret: vars.MIXPANEL_API_SECRET };
+
+  throw new ConfigurationError(
+    'Missing Mixpanel credentials: set MIXPANEL_SERVICE_ACCOUNT_USERNAME, MIXPANEL_SERVICE_ACCOUNT_SECRET and MIXPANEL_PROJECT_ID, or MIXPANEL_PROJECT_TOKEN',
+  );
+}
+
+/**
+ * Reads only the mapping settings and the project token, for tools that transform events without
+ * calling Mixpanel (the CLI's `transform`).
+ *
+ * @throws ConfigurationError when a mapping variable is invalid.
+ */
+export function loadMappingConfig(env: NodeJS.ProcessEnv = process.env): { mapping: MappingConfig; projectToken: string | undefined } {
+  const mappingSchema = z.pick(environmentSchema, { MIXPANEL_ID_MERGE: true, EVENT_NAME_PREFIX: true, MIXPANEL_PROJECT_TOKEN: true });
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = z.safeParse(mappingSchema, present);
+  if (!parsed.success) throw new ConfigurationError(`Invalid configuration: ${describeIssues(parsed.error.issues, env)}`);
+  return {
+    mapping: { eventNamePrefix: parsed.data.EVENT_NAME_PREFIX, idMerge: parsed.data.MIXPANEL_ID_MERGE },
+    projectToken: parsed.data.MIXPANEL_PROJECT_TOKEN,
+  };
+}
+
+// Names the variable and, unless it holds a credential, the value that was rejected.
+function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>, env: NodeJS.ProcessEnv): string {
+  return issues
+    .map((issue) => {
+      const name = issue.path.map(String).join('.');
+      const shown = /SECRET|TOKEN|PASSWORD/.test(name) ? '(hidden)' : JSON.stringify(env[name]);
+      return `${name}=${shown}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/** Tells whether a URL host name is this machine (127.0.0.0/8, ::1 or localhost). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
