@@ -1,0 +1,29 @@
+import type { MixpanelCredentials } from '../config';
+
+/** Authorization header value and query parameters for one set of credentials. */
+export interface ImportAuthentication {
+  authorization: string;
+  query: Record<string, string>;
+}
+
+/**
+ * Builds HTTP Basic authentication for `/import`: a service account with its `project_id`, or the
+ * project token (or legacy API secret) as the user name with an empty password.
+ */
+export function buildAuthentication(credentials: MixpanelCredentials): ImportAuthentication {
+  switch (credentials.kind) {
+    case 'service_account':
+      return {
+        authorization: basic(credentials.username, credentials.secret),
+        query: { project_id: credentials.projectId },
+      };
+    case 'project_token':
+      return { authorization: basic(credentials.token, ''), query: {} };
+    case 'api_secret':
+      return { authorization: basic(credentials.secret, ''), query: {} };
+  }
+}
+
+function basic(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
