@@ -8,4 +8,5 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!lossless-json)'],
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/tests/summary-reporter.js'],
 };
