@@ -1,7 +1,8 @@
 import { QueueSendError } from '../errors';
 import { logger } from '../logger';
-import { processRequest, type PipelineResult } from '../pipeline';
 import { captureRequest, type CapturedRequest, type RawHttpRequest } from '../queue/captured-request';
+import { keepFailedRequest, type KeptIn } from '../queue/keep-failed-request';
+import { runPipeline, type PipelineItemResult } from '../run-pipeline';
 import { authenticateRequest } from './authenticate';
 import type { WebhookRuntime } from './runtime';
 
@@ -17,7 +18,8 @@ const QUEUE_RESERVE_MS = 400;
 
 /**
  * Handles one Branch webhook: authenticate, capture, run the pipeline. Every authenticated request
- * ends imported, in the dead-letter queue, or (when even that fails) logged in full at error level.
+ * ends imported, in the retry queue (transient failure), in the dead-letter queue (permanent
+ * failure), or, when no queue takes it, logged in full at error level.
  */
 export async function handleWebhook(request: RawHttpRequest, runtime: WebhookRuntime): Promise<WebhookResponse> {
   const startedAt = Date.now();
@@ -39,19 +41,22 @@ export async function handleWebhook(request: RawHttpRequest, runtime: WebhookRun
   const captured = captureRequest(request);
   if (runtime.kind === 'misconfigured') return keepMisconfigured(captured, runtime);
 
-  const deadline = request.receivedAt.getTime() + runtime.dependencies.config.webhookDeadlineMs - QUEUE_RESERVE_MS;
-  let result: PipelineResult;
+  const { dependencies } = runtime;
+  const deadline = request.receivedAt.getTime() + dependencies.config.webhookDeadlineMs - QUEUE_RESERVE_MS;
+  let result: PipelineItemResult;
+  let keptIn: KeptIn | undefined;
   try {
-    result = await processRequest(captured, runtime.dependencies, { deadline });
+    [result] = (await runPipeline([captured], dependencies, { deadline })) as [PipelineItemResult];
+    if (result.status === 'failed') keptIn = await keepFailedRequest(captured, dependencies.queues);
   } catch (error) {
     return logUnqueued(captured, error);
   }
 
-  logSummary(captured, result, Date.now() - startedAt);
-  return respond(result);
+  logSummary(result, keptIn, Date.now() - startedAt);
+  return respond(result, keptIn);
 }
 
-function respond(result: PipelineResult): WebhookResponse {
+function respond(result: PipelineItemResult, keptIn: KeptIn | undefined): WebhookResponse {
   if (result.status === 'imported') {
     return {
       statusCode: 200,
@@ -59,6 +64,9 @@ function respond(result: PipelineResult): WebhookResponse {
     };
   }
   const { failure } = result;
+  if (keptIn === 'retry_queue') {
+    return { statusCode: 202, body: { status: 'queued_for_retry', reason: failure.reason, message: failure.message } };
+  }
   // A body that cannot be read is the sender's mistake (4xx); a Mixpanel failure was accepted and kept (202).
   const statusCode = failure.stage === 'parse' || failure.stage === 'transform' ? 400 : 202;
   return { statusCode, body: { status: 'dead_lettered', reason: failure.reason, message: failure.message } };
@@ -101,9 +109,9 @@ function logUnqueued(captured: CapturedRequest, error: unknown): WebhookResponse
   return { statusCode: 500, body: { status: 'error', message: 'The webhook could not be imported or queued; it was logged' } };
 }
 
-function logSummary(captured: CapturedRequest, result: PipelineResult, durationMs: number): void {
+function logSummary(result: PipelineItemResult, keptIn: KeptIn | undefined, durationMs: number): void {
   const common = {
-    request_id: captured.request_id,
+    request_id: result.captured.request_id,
     branch_event: result.event?.event,
     insert_id: result.event?.properties.$insert_id,
     duration_ms: durationMs,
@@ -112,9 +120,10 @@ function logSummary(captured: CapturedRequest, result: PipelineResult, durationM
     logger.info('Webhook imported', { ...common, status: 'imported' });
     return;
   }
-  logger.warn('Webhook dead-lettered', {
+  logger.warn(keptIn === 'retry_queue' ? 'Webhook queued for retry' : 'Webhook dead-lettered', {
     ...common,
-    status: 'dead_lettered',
+    status: keptIn === 'retry_queue' ? 'queued_for_retry' : 'dead_lettered',
+    queue: keptIn,
     reason: result.failure.reason,
     stage: result.failure.stage,
     mixpanel_status: result.failure.http_status,

@@ -1,16 +1,26 @@
 import { loadConfig } from '../config';
 import { ConfigurationError } from '../errors';
 import { MixpanelImportClient } from '../mixpanel/import-client';
-import type { PipelineDependencies } from '../pipeline';
+import type { EventImporter } from '../pipeline';
+import type { FailureQueues } from '../queue/keep-failed-request';
 import { getSqsClient } from '../queue/sqs-client';
 import { SqsRequestQueue, type RequestQueue } from '../queue/request-queue';
+import type { Config } from '../config';
+
+/** What the webhook pipeline runs with. */
+export interface WebhookDependencies {
+  config: Config;
+  importer: EventImporter;
+  queues: FailureQueues;
+  now?: () => number;
+}
 
 /**
  * What the webhook handler runs with, built once per cold start. With invalid configuration the
  * handler still authenticates requests and keeps them in the dead-letter queue when it can.
  */
 export type WebhookRuntime =
-  | { kind: 'ready'; webhookSecret: string | undefined; dependencies: PipelineDependencies }
+  | { kind: 'ready'; webhookSecret: string | undefined; dependencies: WebhookDependencies }
   | { kind: 'misconfigured'; webhookSecret: string | undefined; error: ConfigurationError; deadLetterQueue: RequestQueue | undefined };
 
 /** Builds the webhook runtime from environment variables. */
@@ -19,13 +29,17 @@ export function createWebhookRuntime(env: NodeJS.ProcessEnv = process.env): Webh
   try {
     const config = loadConfig(env);
     if (config.deadLetterQueueUrl === undefined) throw new ConfigurationError('DEAD_LETTER_QUEUE_URL is not set');
+    const client = getSqsClient();
     return {
       kind: 'ready',
       webhookSecret,
       dependencies: {
         config,
-        importer: new MixpanelImportClient(config.mixpanel),
-        deadLetterQueue: new SqsRequestQueue(getSqsClient(), config.deadLetterQueueUrl),
+        importer: new MixpanelImportClient(config.mixpanel, {}, config.mixpanel.client),
+        queues: {
+          deadLetterQueue: new SqsRequestQueue(client, config.deadLetterQueueUrl),
+          ...(config.retryQueueUrl ? { retryQueue: new SqsRequestQueue(client, config.retryQueueUrl) } : {}),
+        },
       },
     };
   } catch (error) {

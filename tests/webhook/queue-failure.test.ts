@@ -56,7 +56,7 @@ describe('webhook without a reachable dead-letter queue', () => {
     const runtime: WebhookRuntime = {
       kind: 'ready',
       webhookSecret: SECRET,
-      dependencies: { config, importer: new MixpanelImportClient(config.mixpanel), deadLetterQueue: unreachableQueue() },
+      dependencies: { config, importer: new MixpanelImportClient(config.mixpanel), queues: { deadLetterQueue: unreachableQueue() } },
     };
     mixpanel.injectFault({ status: 500, body: '1' });
 

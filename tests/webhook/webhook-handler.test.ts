@@ -32,6 +32,7 @@ afterAll(async () => {
 beforeEach(async () => {
   mixpanel.reset();
   await emptyQueue(stack.sqs.client, stack.deadLetterQueueUrl);
+  await emptyQueue(stack.sqs.client, stack.retryQueueUrl);
   logs.start();
 });
 
@@ -44,6 +45,10 @@ async function post(body: string, options: { headers?: Record<string, string>; q
 
 function deadLetters() {
   return readCaptured(stack.sqs.client, stack.deadLetterQueueUrl);
+}
+
+function retries() {
+  return readCaptured(stack.sqs.client, stack.retryQueueUrl);
 }
 
 describe('webhook handler', () => {
@@ -124,26 +129,37 @@ describe('webhook handler', () => {
     expect(captured!.failure).toMatchObject({ stage: 'parse', permanent: true, reason: 'invalid_json' });
   });
 
-  it('dead-letters on Mixpanel 500', async () => {
+  it('queues for retry on Mixpanel 500', async () => {
     mixpanel.injectFault({ status: 500, body: '1' });
 
     const response = await post(INSTALL);
 
     expect(response.statusCode).toBe(202);
-    expect(response.body).toMatchObject({ status: 'dead_lettered', reason: 'mixpanel_server_error' });
-    const [captured] = await deadLetters();
+    expect(response.body).toMatchObject({ status: 'queued_for_retry', reason: 'mixpanel_server_error' });
+    const [captured] = await retries();
     expect(captured!.body).toBe(INSTALL);
+    expect(captured!.attempts).toBe(1);
     expect(captured!.failure).toMatchObject({ stage: 'import', permanent: false, http_status: 500, event_name: '[Branch] install' });
+    expect(await deadLetters()).toHaveLength(0);
   });
 
-  it('dead-letters when Mixpanel hangs past the timeout', async () => {
+  it('queues for retry when Mixpanel hangs past the timeout', async () => {
     mixpanel.injectFault({ hang: true });
 
     const response = await post(INSTALL);
 
-    expect(response.body).toMatchObject({ status: 'dead_lettered', reason: 'mixpanel_timeout' });
-    const [captured] = await deadLetters();
+    expect(response.body).toMatchObject({ status: 'queued_for_retry', reason: 'mixpanel_timeout' });
+    const [captured] = await retries();
     expect(captured!.failure!.reason).toBe('mixpanel_timeout');
+  });
+
+  it('queues for retry on Mixpanel 429', async () => {
+    mixpanel.injectFault({ status: 429, body: '{"code":429,"error":"rate limited","status":"Too Many Requests"}', contentType: 'application/json' });
+
+    const response = await post(INSTALL);
+
+    expect(response.body).toMatchObject({ status: 'queued_for_retry', reason: 'mixpanel_rate_limited' });
+    expect(await retries()).toHaveLength(1);
   });
 
   it('dead-letters events Mixpanel rejects with failed_records', async () => {
@@ -162,7 +178,7 @@ describe('webhook handler', () => {
 
     await handler(httpApiEvent({ body: INSTALL, query: { secret: SECRET, source: 'branch' } }));
 
-    const [captured] = await deadLetters();
+    const [captured] = await retries();
     expect(captured!.query).toEqual({ source: 'branch' });
     expect(JSON.stringify(captured)).not.toContain(SECRET);
     expect(logs.text()).not.toContain(SECRET);
