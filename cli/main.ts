@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { formatRedrive, formatStats, purge, readDeadLetterStats, redrive, showDeadLetter } from './dlq-commands';
 import { formatDeadLetterTable, listDeadLetters } from './dlq-list-command';
 import { resolveDeadLetterQueue } from './queue-target';
 import { runTransform } from './transform-command';
@@ -12,6 +13,15 @@ Commands:
   dlq list                     List the dead-letter queue: receive time, reason, event name, request id.
       --json                   Print JSON instead of a table.
       --limit N                List at most N messages.
+  dlq show ID                  Show one message (SQS message id or request id) and the event it becomes now.
+  dlq stats                    Count messages by reason and event name, and show the oldest.
+      --json                   Print JSON instead of text.
+  dlq redrive                  Re-run parse, transform and import with the current code and configuration;
+                               delete what is delivered, keep what still fails with its new failure.
+      --dry-run                Only check what would be imported; send and delete nothing.
+      --limit N                Process at most N messages.
+      --reason R               Only messages whose failure reason is R (for example mixpanel_server_error).
+  dlq purge --yes              Delete every message of the dead-letter queue.
 
 The dead-letter queue is DEAD_LETTER_QUEUE_URL (with AWS_ENDPOINT_URL_SQS and AWS credentials),
 or the running local stack's .local/stack.json when that is unset.
@@ -26,6 +36,9 @@ async function main(argv: string[]): Promise<number> {
       'request-id': { type: 'string' },
       json: { type: 'boolean', default: false },
       limit: { type: 'string' },
+      reason: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      yes: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -43,14 +56,56 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  if (command === 'dlq' && subcommand === 'list') {
-    const limit = parseLimit(values.limit);
-    const summaries = await listDeadLetters(resolveDeadLetterQueue(), limit);
-    process.stdout.write(values.json ? `${JSON.stringify(summaries, null, 2)}\n` : `${formatDeadLetterTable(summaries)}\n`);
-    return 0;
-  }
+  if (command === 'dlq') return runDlqCommand(subcommand, positionals[2], values);
 
   throw new UsageError(`Unknown command: ${positionals.join(' ')}`);
+}
+
+type CommandValues = { json?: boolean; limit?: string; reason?: string; 'dry-run'?: boolean; yes?: boolean };
+
+async function runDlqCommand(subcommand: string | undefined, argument: string | undefined, values: CommandValues): Promise<number> {
+  const write = (text: string) => process.stdout.write(`${text}\n`);
+  switch (subcommand) {
+    case 'list': {
+      const summaries = await listDeadLetters(resolveDeadLetterQueue(), parseLimit(values.limit));
+      write(values.json ? JSON.stringify(summaries, null, 2) : formatDeadLetterTable(summaries));
+      return 0;
+    }
+    case 'show': {
+      if (argument === undefined) throw new UsageError('dlq show needs a message id or request id');
+      write(JSON.stringify(await showDeadLetter(resolveDeadLetterQueue(), argument, process.env), null, 2));
+      return 0;
+    }
+    case 'stats': {
+      const stats = await readDeadLetterStats(resolveDeadLetterQueue());
+      write(values.json ? JSON.stringify(stats, null, 2) : formatStats(stats));
+      return 0;
+    }
+    case 'redrive': {
+      const dryRun = values['dry-run'] ?? false;
+      const progress = await redrive(
+        resolveDeadLetterQueue(),
+        {
+          dryRun,
+          limit: parseLimit(values.limit),
+          reason: values.reason,
+          onProgress: (current) =>
+            process.stderr.write(`redrive: ${current.processed} processed, ${current.delivered} delivered, ${current.stillFailing} still failing\n`),
+        },
+        process.env,
+      );
+      write(values.json ? JSON.stringify(progress, null, 2) : formatRedrive(progress, dryRun));
+      return progress.stillFailing > 0 && !dryRun ? 1 : 0;
+    }
+    case 'purge': {
+      if (!values.yes) throw new UsageError('dlq purge deletes every message; add --yes to confirm');
+      const count = await purge(resolveDeadLetterQueue());
+      write(`Purge started for about ${count} message(s); SQS may take up to 60 seconds to finish it.`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`Unknown dlq command: ${subcommand ?? '(none)'}`);
+  }
 }
 
 class UsageError extends Error {}

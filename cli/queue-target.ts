@@ -8,6 +8,8 @@ export interface QueueTarget {
   client: SQSClient;
   /** Where the settings came from, for messages. */
   source: string;
+  /** Variables that point the pipeline at the local stack's Mixpanel endpoint, when the local stack is used. */
+  environment: Record<string, string>;
 }
 
 /**
@@ -19,14 +21,18 @@ export interface QueueTarget {
 export function resolveDeadLetterQueue(env: NodeJS.ProcessEnv = process.env, projectDir = process.cwd()): QueueTarget {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   if (env.DEAD_LETTER_QUEUE_URL) {
-    return { queueUrl: env.DEAD_LETTER_QUEUE_URL, client: new SQSClient({ region }), source: 'DEAD_LETTER_QUEUE_URL' };
+    return { queueUrl: env.DEAD_LETTER_QUEUE_URL, client: new SQSClient({ region }), source: 'DEAD_LETTER_QUEUE_URL', environment: {} };
   }
 
   const stackFile = join(projectDir, '.local', 'stack.json');
   if (!existsSync(stackFile)) {
     throw new Error(`Set DEAD_LETTER_QUEUE_URL (and AWS credentials), or start the local stack with \`npm start\` so ${stackFile} exists`);
   }
-  const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as { dead_letter_queue_url?: string; sqs_endpoint?: string };
+  const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as {
+    dead_letter_queue_url?: string;
+    sqs_endpoint?: string;
+    local_mixpanel?: { api_url: string; project_token: string };
+  };
   if (!stack.dead_letter_queue_url || !stack.sqs_endpoint) throw new Error(`${stackFile} has no dead_letter_queue_url or sqs_endpoint`);
 
   return {
@@ -37,5 +43,11 @@ export function resolveDeadLetterQueue(env: NodeJS.ProcessEnv = process.env, pro
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     }),
     source: stackFile,
+    environment: {
+      DEAD_LETTER_QUEUE_URL: stack.dead_letter_queue_url,
+      ...(stack.local_mixpanel && !env.MIXPANEL_API_URL
+        ? { MIXPANEL_API_URL: stack.local_mixpanel.api_url, MIXPANEL_PROJECT_TOKEN: stack.local_mixpanel.project_token }
+        : {}),
+    },
   };
 }
