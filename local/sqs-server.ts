@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createSqsServer } from 'local-aws-sqs';
 
 /** Retention of both queues: 14 days, SQS's maximum, as in `serverless.yml`. */
@@ -69,4 +69,12 @@ function assertPortFree(port: number): Promise<void> {
     });
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
+}
+
+/** Returns a queue's ARN, which a redrive policy names its dead-letter queue by. */
+export async function readQueueArn(client: SQSClient, queueUrl: string): Promise<string> {
+  const response = await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  const arn = response.Attributes?.QueueArn;
+  if (arn === undefined) throw new Error(`The local SQS server returned no ARN for ${queueUrl}`);
+  return arn;
 }

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startLocalStack } from './stack';
+import { startRetryPoller } from './retry-poller';
+import { LOCAL_PROJECT_TOKEN, startLocalStack } from './stack';
 
 // Runs the whole main job on this machine with no AWS account: the embedded SQS server, the local
 // Mixpanel endpoint (unless a real one is configured) and the webhook function behind
@@ -33,18 +34,38 @@ async function main(): Promise<void> {
         webhook_url: webhookUrl,
         sqs_endpoint: stack.sqs.endpoint,
         dead_letter_queue_url: stack.deadLetterQueueUrl,
+        retry_queue_url: stack.retryQueueUrl,
         mixpanel_api_url: stack.mixpanel?.url ?? process.env.MIXPANEL_API_URL ?? 'mixpanel (from credentials)',
         mixpanel_record_file: stack.mixpanel ? join(stateDir, 'mixpanel-received.ndjson') : undefined,
+        local_mixpanel: stack.mixpanel ? { api_url: stack.mixpanel.url, project_token: LOCAL_PROJECT_TOKEN } : undefined,
       },
       null,
       2,
     )}\n`,
   );
 
+  // The local retry delays are short so a demo heals within seconds; deployments default to 30 s.
+  const functionEnvironment = {
+    RETRY_BASE_DELAY_SECONDS: '5',
+    RETRY_MAX_DELAY_SECONDS: '60',
+    ...process.env,
+    ...stack.environment,
+    WEBHOOK_SECRET: webhookSecret,
+  };
+  // Lambda's SQS trigger does not run under serverless offline, so the retry function is polled here.
+  Object.assign(process.env, functionEnvironment);
+  const { handler: retryHandler } = await import('../handlers/retry');
+  const poller = startRetryPoller({
+    client: stack.sqs.client,
+    queueUrl: stack.retryQueueUrl,
+    handler: retryHandler,
+    log: (line) => console.log(line),
+  });
+
   const offline = spawn(join(projectDir, 'node_modules', '.bin', 'serverless'), ['offline', 'start', '--stage', 'local'], {
     cwd: projectDir,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, ...stack.environment, WEBHOOK_SECRET: webhookSecret, PORT: String(httpPort) },
+    env: { ...functionEnvironment, PORT: String(httpPort) },
   });
 
   void waitForHttp(`http://127.0.0.1:${httpPort}/`, 120_000).then(
@@ -54,6 +75,7 @@ async function main(): Promise<void> {
 
   const stop = async (code: number) => {
     offline.kill('SIGTERM');
+    await poller.stop();
     await stack.close();
     process.exit(code);
   };
