@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startRetryPoller } from './retry-poller';
 import { LOCAL_PROJECT_TOKEN, startLocalStack } from './stack';
@@ -18,6 +18,8 @@ const usesOtherMixpanel = Boolean(
 
 async function main(): Promise<void> {
   mkdirSync(stateDir, { recursive: true });
+  // Each run starts a new record, so the file shows exactly what this run's Mixpanel endpoint received.
+  rmSync(join(stateDir, 'mixpanel-received.ndjson'), { force: true });
   const stack = await startLocalStack({
     sqsPort: Number(process.env.SQS_PORT ?? 9324),
     mixpanelPort: Number(process.env.MIXPANEL_PORT ?? 9325),
