@@ -6,7 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 export interface QueueTarget {
   queueUrl: string;
   client: SQSClient;
-  /** Where the settings came from, for messages. */
+  /** Source of the settings (a variable name or a file), for messages. */
   source: string;
   /** Variables that point the pipeline at the local stack's Mixpanel endpoint, when the local stack is used. */
   environment: Record<string, string>;

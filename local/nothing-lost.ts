@@ -17,7 +17,7 @@ export interface NothingLostOptions {
   faults: 'mixed' | 'outage';
   /** Webhooks posted at once. */
   concurrency?: number;
-  /** Longest wait for the retry queue to drain after the faults stop, in milliseconds. */
+  /** Maximum wait for the retry queue to drain after the faults stop, in milliseconds. */
   drainTimeoutMs?: number;
   log?: (line: string) => void;
 }
@@ -41,7 +41,7 @@ export interface NothingLostReport {
   lost: number;
   /** Dead-letter count before the final redrive. */
   deadLetteredBeforeRedrive: number;
-  /** Webhook answers by status (`imported`, `queued_for_retry`, `dead_lettered`). */
+  /** Webhook responses by status (`imported`, `queued_for_retry`, `dead_lettered`). */
   answers: Record<string, number>;
   mixpanelRequests: number;
   durationMs: number;

@@ -21,7 +21,7 @@ export interface LocalStackOptions {
   stateDir?: string;
   /** Start the local Mixpanel endpoint; false when a real Mixpanel or another endpoint is configured. */
   localMixpanel?: boolean;
-  /** Where the local Mixpanel endpoint prints one line per received event. */
+  /** Sink of the local Mixpanel endpoint's lines, one per received event. */
   log?: (line: string) => void;
   /** Receives after which the retry queue moves a message to the dead-letter queue. */
   maxReceives?: number;
@@ -40,7 +40,7 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-/** Starts the embedded SQS server with its queues and, unless told otherwise, the local Mixpanel endpoint. */
+/** Starts the embedded SQS server with its queues and, unless `localMixpanel` is false, the local Mixpanel endpoint. */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const sqs = await startSqsServer(options.sqsPort ?? 0);
   let mixpanel: MixpanelServer | undefined;

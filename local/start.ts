@@ -100,7 +100,7 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
-  throw new Error(`serverless offline did not answer on ${url} within ${timeoutMs / 1000} s`);
+  throw new Error(`serverless offline did not respond on ${url} within ${timeoutMs / 1000} s`);
 }
 
 function announce(webhookUrl: string, mixpanelUrl: string | undefined): void {

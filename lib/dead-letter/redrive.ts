@@ -33,7 +33,7 @@ export interface RedriveProgress {
   failureReasons: Record<string, number>;
 }
 
-/** What a redrive needs. */
+/** Dependencies of a redrive. */
 export interface RedriveDependencies extends RunDependencies {
   client: SQSClient;
   queueUrl: string;
@@ -55,7 +55,7 @@ export async function redriveDeadLetters(dependencies: RedriveDependencies, opti
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   const chunkSize = options.chunkSize ?? 500;
   // Messages left alone (other reason, unreadable, or re-queued by this run) stay hidden until the
-  // end, so the loop never sees them twice, and are then made visible again.
+  // end, so the loop never receives them twice, and are then made visible again.
   const leftAlone: QueuedRequest[] = [];
   const handledRequestIds = new Set<string>();
 
