@@ -1,35 +1,62 @@
-import { InvalidEventError } from '../errors';
 import type { BranchDevice, BranchEvent, DeviceId, DeviceIdType } from './event';
-import { canonicalizeEventName } from './event-names';
-import { isJsonObject, type JsonObject } from './json';
+import { readEventName } from './event-names';
+import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import { readEventTime } from './time';
-import { isAbsent, omitKeys, readBoolean, readObject, readText } from './values';
+import { dropUndefined, isAbsent, normalizeBooleans, omitKeys, readBoolean, readObject, readOwn, readText, setOwn } from './values';
 
-// Preference order for `$device_id`: the vendor id survives ad-tracking opt-outs, then Google's
-// advertising id, Android id, the IDFA, and the web fingerprint.
-const DEVICE_ID_FIELDS: readonly DeviceIdType[] = ['idfv', 'aaid', 'android_id', 'idfa', 'browser_fingerprint_id'];
+/**
+ * `user_data` keys read for `$device_id`, best first: the vendor id survives ad-tracking opt-outs,
+ * then Google's advertising id, the Android id, the IDFA, and the web fingerprint.
+ */
+export const CURRENT_DEVICE_ID_FIELDS: readonly DeviceIdType[] = ['idfv', 'aaid', 'android_id', 'idfa', 'browser_fingerprint_id'];
+
+/**
+ * `user_data` keys of each device fact, first present wins. On Android `os_version` is the API
+ * level ("34") and `os_version_android` the release ("14").
+ */
+export const CURRENT_DEVICE_FIELDS: Readonly<Record<keyof BranchDevice, readonly string[]>> = {
+  ip: ['ip'],
+  os: ['os'],
+  osVersion: ['os_version_android', 'os_version'],
+  model: ['model'],
+  brand: ['brand'],
+  appVersion: ['app_version'],
+  browser: ['browser'],
+  carrier: ['carrier_name'],
+  referrer: ['http_referrer'],
+};
+
+/** Top-level keys holding the event time, first present wins; both are epoch milliseconds. */
+export const CURRENT_TIME_FIELDS = ['event_timestamp', 'timestamp'] as const;
+
+/** `user_data` key of the app's own user id. */
+export const CURRENT_USER_ID_FIELD = 'developer_identity';
+
+/** `custom_data` key where the app passes its own Mixpanel distinct id. */
+export const MIXPANEL_DISTINCT_ID_KEY = '$mixpanel_distinct_id';
+
+/** Top-level fields renamed on their way to `branch_*` properties; the rest keep their Branch name. */
+export const CURRENT_TOP_LEVEL_RENAMES: Readonly<Record<string, string>> = {
+  customer_event_alias: 'event_alias',
+  last_attributed_touch_type: 'touch_type',
+  last_attributed_touch_timestamp: 'touch_time',
+};
+
+// Flags Branch sends as JSON booleans, and through templates as "true"/"false" or "1"/"0".
+const TOP_LEVEL_BOOLEANS = new Set(['deep_linked', 'first_event_for_user', 'existing_user']);
+const USER_DATA_BOOLEANS = new Set(['limit_ad_tracking']);
 
 const USER_DATA_MAPPED = new Set<string>([
-  ...DEVICE_ID_FIELDS,
-  'developer_identity',
-  'ip',
-  'os',
-  'os_version',
-  'os_version_android',
-  'model',
-  'brand',
-  'app_version',
-  'browser',
-  'carrier_name',
-  'http_referrer',
+  ...CURRENT_DEVICE_ID_FIELDS,
+  ...Object.values(CURRENT_DEVICE_FIELDS).flat(),
+  CURRENT_USER_ID_FIELD,
 ]);
 
 // Top-level fields read into the canonical event itself rather than copied as `branch_*` fields.
 const TOP_LEVEL_MAPPED = new Set<string>([
   'name',
   'id',
-  'timestamp',
-  'event_timestamp',
+  ...CURRENT_TIME_FIELDS,
   'attributed',
   'user_data',
   'last_attributed_touch_data',
@@ -38,26 +65,16 @@ const TOP_LEVEL_MAPPED = new Set<string>([
   'content_items',
 ]);
 
-// Top-level fields renamed on their way to `branch_*` properties; the rest keep their Branch name.
-const TOP_LEVEL_RENAMES: Readonly<Record<string, string>> = {
-  customer_event_alias: 'event_alias',
-  last_attributed_touch_type: 'touch_type',
-  last_attributed_touch_timestamp: 'touch_time',
-};
-
-const CUSTOM_DATA_CONSUMED = new Set<string>(['$mixpanel_distinct_id']);
-
 /**
- * Parses a current-format ("event ontology") webhook body. `timestamp` and `event_timestamp` are
- * epoch milliseconds; the event time is `event_timestamp`, else `timestamp`.
+ * Parses a current-format ("event ontology") webhook body. The event time is `event_timestamp`,
+ * else `timestamp`, both epoch milliseconds; an invalid `event_timestamp` fails rather than falling
+ * back to `timestamp`.
+ *
+ * @throws InvalidEventError with reason `missing_event_name` or `invalid_time`.
  */
 export function parseCurrentFormat(body: JsonObject): BranchEvent {
-  const rawName = readText(body.name);
-  if (rawName === undefined) {
-    throw new InvalidEventError('missing_event_name', `Branch event has no name: ${JSON.stringify(body.name ?? null)}`);
-  }
-  const { name, standard } = canonicalizeEventName(rawName);
-  const userData = readObject(body.user_data);
+  const { rawName, name, standard } = readEventName(body.name, 'name');
+  const userData = normalizeBooleans(readObject(body.user_data), USER_DATA_BOOLEANS);
   const customData = readObject(body.custom_data);
 
   return {
@@ -67,63 +84,50 @@ export function parseCurrentFormat(body: JsonObject): BranchEvent {
     standard,
     id: readText(body.id),
     timestamp: readEventTime(body.event_timestamp, 'event_timestamp') ?? readEventTime(body.timestamp, 'timestamp'),
-    developerIdentity: readText(userData.developer_identity),
-    mixpanelDistinctId: readText(customData.$mixpanel_distinct_id),
-    deviceIds: readDeviceIds(userData),
+    developerIdentity: readText(userData[CURRENT_USER_ID_FIELD]),
+    mixpanelDistinctId: readText(customData[MIXPANEL_DISTINCT_ID_KEY]),
+    deviceIds: readDeviceIds(userData, CURRENT_DEVICE_ID_FIELDS),
     device: readDevice(userData),
     attributed: readBoolean(body.attributed),
     linkData: omitKeys(readObject(body.last_attributed_touch_data), new Set()),
     eventFields: readEventFields(body),
     userFields: omitKeys(userData, USER_DATA_MAPPED),
     eventData: omitKeys(readObject(body.event_data), new Set()),
-    customData: omitKeys(customData, CUSTOM_DATA_CONSUMED),
+    customData: omitKeys(customData, new Set([MIXPANEL_DISTINCT_ID_KEY])),
     contentItems: readContentItems(body.content_items),
   };
 }
 
-function readDeviceIds(userData: JsonObject): DeviceId[] {
+/** Reads the present device ids of `fields` from `source`, keeping the order of `fields`. */
+export function readDeviceIds(source: JsonObject, fields: readonly DeviceIdType[]): DeviceId[] {
   const ids: DeviceId[] = [];
-  for (const type of DEVICE_ID_FIELDS) {
-    const value = readText(userData[type]);
+  for (const type of fields) {
+    const value = readText(source[type]);
     if (value !== undefined) ids.push({ type, value });
   }
   return ids;
 }
 
 function readDevice(userData: JsonObject): BranchDevice {
-  const os = readText(userData.os);
-  // On Android `os_version` is the API level ("34"); `os_version_android` is the release ("14").
-  const osVersion = readText(userData.os_version_android) ?? readText(userData.os_version);
-  return dropUndefined({
-    ip: readText(userData.ip),
-    os,
-    osVersion,
-    model: readText(userData.model),
-    brand: readText(userData.brand),
-    appVersion: readText(userData.app_version),
-    browser: readText(userData.browser),
-    carrier: readText(userData.carrier_name),
-    referrer: readText(userData.http_referrer),
-  });
+  const device: BranchDevice = {};
+  for (const [fact, keys] of Object.entries(CURRENT_DEVICE_FIELDS) as Array<[keyof BranchDevice, readonly string[]]>) {
+    device[fact] = keys.map((key) => readText(userData[key])).find((value) => value !== undefined);
+  }
+  return dropUndefined(device);
 }
 
 function readEventFields(body: JsonObject): JsonObject {
   const fields: JsonObject = {};
-  for (const [key, value] of Object.entries(body)) {
+  for (const [key, value] of Object.entries(normalizeBooleans(body, TOP_LEVEL_BOOLEANS))) {
     if (TOP_LEVEL_MAPPED.has(key) || isAbsent(value)) continue;
-    fields[TOP_LEVEL_RENAMES[key] ?? key] = value;
+    setOwn(fields, readOwn(CURRENT_TOP_LEVEL_RENAMES, key) ?? key, value);
   }
   return fields;
 }
 
 /** Reads `content_items`, which Branch sends as an array of objects and occasionally as one object. */
-export function readContentItems(value: JsonObject[keyof JsonObject] | undefined): JsonObject[] {
+export function readContentItems(value: JsonValue | undefined): JsonObject[] {
   if (Array.isArray(value)) return value.filter(isJsonObject);
   if (isJsonObject(value)) return [value];
   return [];
-}
-
-/** Copies an object without its undefined members. */
-export function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, member]) => member !== undefined)) as T;
 }

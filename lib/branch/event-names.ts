@@ -1,6 +1,11 @@
+import { InvalidEventError } from '../errors';
+import type { JsonValue } from './json';
+import { readText } from './values';
+
 /**
- * Branch's standard event names (the event ontology of help.branch.io "Branch Event Ontology", the
- * automatic lifecycle events, and the legacy webhook names), in the lower snake case the mapping emits.
+ * Branch's standard event names (the event ontology of help.branch.io "Branch Event Ontology" and
+ * "Postback Macros & Functions", the automatic lifecycle events, and the legacy webhook names), in
+ * the lower snake case the mapping emits.
  */
 export const STANDARD_EVENT_NAMES: ReadonlySet<string> = new Set([
   // Automatic events
@@ -60,4 +65,18 @@ export function canonicalizeEventName(rawName: string): CanonicalEventName {
   const candidate = trimmed.toLowerCase().replace(/[\s-]+/g, '_');
   if (STANDARD_EVENT_NAMES.has(candidate)) return { name: candidate, standard: true };
   return { name: trimmed, standard: false };
+}
+
+/**
+ * Reads and canonicalises the event name of a webhook body.
+ *
+ * @throws InvalidEventError with reason `missing_event_name` when the name is absent or blank.
+ */
+export function readEventName(value: JsonValue | undefined, field: string): CanonicalEventName & { rawName: string } {
+  const rawName = readText(value);
+  const canonical = rawName === undefined ? undefined : canonicalizeEventName(rawName);
+  if (rawName === undefined || canonical === undefined || canonical.name === '') {
+    throw new InvalidEventError('missing_event_name', `Branch event has no name in "${field}": ${JSON.stringify(value ?? null)}`);
+  }
+  return { rawName, ...canonical };
 }

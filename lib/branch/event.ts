@@ -1,7 +1,10 @@
 import type { JsonObject } from './json';
 
-/** Webhook body formats Branch has used. */
-export type BranchFormat = 'current' | 'legacy';
+/**
+ * Webhook formats: Branch's current ("event ontology") JSON, its legacy JSON, and the flat
+ * key-value form (query string, form body or flat JSON) that the published FreeMarker template renders.
+ */
+export type BranchFormat = 'current' | 'legacy' | 'flat';
 
 /** Device identifiers in the order the mapping prefers them for `$device_id`. */
 export type DeviceIdType =
@@ -45,7 +48,7 @@ export interface BranchEvent {
   name: string;
   /** Whether the name is one of Branch's standard events. */
   standard: boolean;
-  /** Branch's event id (current format only), as a decimal string. */
+  /** Branch's event id (current and flat formats), as a decimal string. */
   id?: string;
   /** Event time in epoch milliseconds, when the body carries one. */
   timestamp?: number;

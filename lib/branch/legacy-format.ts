@@ -1,15 +1,28 @@
-import { InvalidEventError } from '../errors';
-import { dropUndefined } from './current-format';
-import type { BranchEvent, DeviceId, DeviceIdType } from './event';
-import { canonicalizeEventName } from './event-names';
+import type { BranchDevice, BranchEvent, DeviceIdType } from './event';
+import { readDeviceIds } from './current-format';
+import { readEventName } from './event-names';
 import type { JsonObject } from './json';
 import { readEventTime } from './time';
-import { isAbsent, omitKeys, readBoolean, readObject, readText } from './values';
+import { dropUndefined, isAbsent, omitKeys, readBoolean, readObject, readOwn, readText, setOwn } from './values';
 
-const DEVICE_ID_FIELDS: readonly DeviceIdType[] = ['hardware_id', 'google_advertising_id', 'browser_id'];
+/** Top-level keys read for `$device_id`, best first. */
+export const LEGACY_DEVICE_ID_FIELDS: readonly DeviceIdType[] = ['hardware_id', 'google_advertising_id', 'browser_id'];
 
-// Link-level fields of legacy link data that correspond to the `~` keys of current link data.
-const LINK_TILDE_FIELDS: Readonly<Record<string, string>> = {
+/** Dotted path of each device fact in a legacy body. Legacy bodies carry no other device facts. */
+export const LEGACY_DEVICE_FIELDS: Readonly<Partial<Record<keyof BranchDevice, string>>> = {
+  ip: 'metadata.ip',
+  os: 'os',
+  osVersion: 'os_version',
+};
+
+/** Top-level key of the app's own user id. */
+export const LEGACY_USER_ID_FIELD = 'identity';
+
+/** The only event time a legacy body can carry: ISO-8601, in bodies sent since 2016. */
+export const LEGACY_TIME_FIELD = 'event_timestamp';
+
+/** Link-level fields of legacy link data that correspond to the `~` keys of current link data. */
+export const LEGACY_LINK_TILDE_FIELDS: Readonly<Record<string, string>> = {
   campaign: '~campaign',
   channel: '~channel',
   feature: '~feature',
@@ -20,42 +33,51 @@ const LINK_TILDE_FIELDS: Readonly<Record<string, string>> = {
   branch_id: '~id',
 };
 
+/**
+ * Link data objects in order of preference: the link that started this session, then the user's
+ * first link (custom events carry only that one), then the clicked link of `click` webhooks.
+ */
+export const LEGACY_LINK_DATA_FIELDS = ['session_referring_link_data', 'first_referring_link_data', 'link_data'] as const;
+
+/** Top-level fields renamed on their way to `branch_*` properties. */
+export const LEGACY_TOP_LEVEL_RENAMES: Readonly<Record<string, string>> = {
+  session_referring_click_timestamp: 'touch_time',
+  browser_user_agent: 'user_agent',
+};
+
+/** `metadata` keys read into the canonical event; every other `metadata` key is custom-event state. */
+export const LEGACY_METADATA_CONSUMED: ReadonlySet<string> = new Set(['ip', 'referred', '$mixpanel_distinct_id']);
+
+// Value of `branch_link_source` per link data object.
+const LINK_SOURCE_NAMES: Readonly<Record<(typeof LEGACY_LINK_DATA_FIELDS)[number], string>> = {
+  session_referring_link_data: 'session_referring',
+  first_referring_link_data: 'first_referring',
+  link_data: 'link',
+};
+
 // `date_ms` and `date_sec` repeat `date` (the link's creation time) in other units.
 const LINK_DROPPED = new Set(['data', 'date_ms', 'date_sec']);
 
-// Link data objects in order of preference: the link that started this session, then the user's
-// first link (custom events carry only that one), then the clicked link of `click` webhooks.
-const LINK_DATA_FIELDS = ['session_referring_link_data', 'first_referring_link_data', 'link_data'] as const;
-
 const TOP_LEVEL_MAPPED = new Set<string>([
-  ...DEVICE_ID_FIELDS,
-  ...LINK_DATA_FIELDS,
+  ...LEGACY_DEVICE_ID_FIELDS,
+  ...LEGACY_LINK_DATA_FIELDS,
   'event',
-  'event_timestamp',
-  'identity',
+  LEGACY_TIME_FIELD,
+  LEGACY_USER_ID_FIELD,
   'metadata',
   'os',
   'os_version',
 ]);
 
-const TOP_LEVEL_RENAMES: Readonly<Record<string, string>> = {
-  session_referring_click_timestamp: 'touch_time',
-  browser_user_agent: 'user_agent',
-};
-
-const METADATA_CONSUMED = new Set(['ip', 'referred', '$mixpanel_distinct_id']);
-
 /**
  * Parses a legacy webhook body (`event` at the top level). The event time is the ISO
  * `event_timestamp` of 2016+ bodies; 2015-era bodies carry none, and link data's `date` is when the
  * link was created, so it is never read as the event time.
+ *
+ * @throws InvalidEventError with reason `missing_event_name` or `invalid_time`.
  */
 export function parseLegacyFormat(body: JsonObject): BranchEvent {
-  const rawName = readText(body.event);
-  if (rawName === undefined) {
-    throw new InvalidEventError('missing_event_name', `Branch event has no name: ${JSON.stringify(body.event ?? null)}`);
-  }
-  const { name, standard } = canonicalizeEventName(rawName);
+  const { rawName, name, standard } = readEventName(body.event, 'event');
   // Legacy custom events merge the app's state dictionary into `metadata` next to `ip` and `referred`.
   const metadata = readObject(body.metadata);
   const link = readLinkData(body);
@@ -65,49 +87,45 @@ export function parseLegacyFormat(body: JsonObject): BranchEvent {
     rawName,
     name,
     standard,
-    timestamp: readEventTime(body.event_timestamp, 'event_timestamp'),
-    developerIdentity: readText(body.identity),
+    timestamp: readEventTime(body[LEGACY_TIME_FIELD], LEGACY_TIME_FIELD),
+    developerIdentity: readText(body[LEGACY_USER_ID_FIELD]),
     mixpanelDistinctId: readText(metadata.$mixpanel_distinct_id),
-    deviceIds: readDeviceIds(body),
-    device: dropUndefined({
-      ip: readText(metadata.ip),
-      os: readText(body.os),
-      osVersion: readText(body.os_version),
-    }),
+    deviceIds: readDeviceIds(body, LEGACY_DEVICE_ID_FIELDS),
+    device: readDevice(body),
     attributed: readBoolean(metadata.referred),
     linkData: link.linkData,
     eventFields: { ...readEventFields(body), ...link.linkFields },
     userFields: {},
-    eventData: omitKeys(metadata, METADATA_CONSUMED),
+    eventData: omitKeys(metadata, LEGACY_METADATA_CONSUMED),
     customData: {},
     contentItems: [],
   };
 }
 
-function readDeviceIds(body: JsonObject): DeviceId[] {
-  const ids: DeviceId[] = [];
-  for (const type of DEVICE_ID_FIELDS) {
-    const value = readText(body[type]);
-    if (value !== undefined) ids.push({ type, value });
+function readDevice(body: JsonObject): BranchDevice {
+  const device: BranchDevice = {};
+  for (const [fact, path] of Object.entries(LEGACY_DEVICE_FIELDS) as Array<[keyof BranchDevice, string]>) {
+    const [first, second] = path.split('.') as [string, string | undefined];
+    device[fact] = readText(second === undefined ? body[first] : readObject(body[first])[second]);
   }
-  return ids;
+  return dropUndefined(device);
 }
 
 function readLinkData(body: JsonObject): { linkData: JsonObject; linkFields: JsonObject } {
-  const source = LINK_DATA_FIELDS.find((field) => !isAbsent(body[field]));
+  const source = LEGACY_LINK_DATA_FIELDS.find((field) => !isAbsent(body[field]));
   if (source === undefined) return { linkData: {}, linkFields: {} };
 
   const link = readObject(body[source]);
   const linkData: JsonObject = {};
-  const linkFields: JsonObject = { link_source: source.replace(/_link_data$/, '') };
+  const linkFields: JsonObject = { link_source: LINK_SOURCE_NAMES[source] };
   for (const [key, value] of Object.entries(link)) {
     if (LINK_DROPPED.has(key) || isAbsent(value)) continue;
-    const tildeKey = LINK_TILDE_FIELDS[key];
+    const tildeKey = readOwn(LEGACY_LINK_TILDE_FIELDS, key);
     if (tildeKey !== undefined) linkData[tildeKey] = value;
-    else linkFields[`link_${key}`] = value;
+    else setOwn(linkFields, `link_${key}`, value);
   }
-  // The `data` dictionary holds the link's own keys verbatim and wins over the link-level copies.
-  Object.assign(linkData, omitKeys(readObject(link.data), new Set()));
+  // The `data` dictionary contains the link's own keys verbatim and wins over the link-level copies.
+  for (const [key, value] of Object.entries(omitKeys(readObject(link.data), new Set()))) setOwn(linkData, key, value);
   return { linkData, linkFields };
 }
 
@@ -115,7 +133,7 @@ function readEventFields(body: JsonObject): JsonObject {
   const fields: JsonObject = {};
   for (const [key, value] of Object.entries(body)) {
     if (TOP_LEVEL_MAPPED.has(key) || isAbsent(value)) continue;
-    fields[TOP_LEVEL_RENAMES[key] ?? key] = value;
+    setOwn(fields, readOwn(LEGACY_TOP_LEVEL_RENAMES, key) ?? key, value);
   }
   return fields;
 }

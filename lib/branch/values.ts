@@ -17,15 +17,15 @@ export function readText(value: JsonValue | undefined): string | undefined {
   return undefined;
 }
 
-/** Reads a boolean sent as a JSON boolean, `"true"`/`"false"`, `"1"`/`"0"` or 1/0. */
+/** Reads a boolean sent as a JSON boolean, `"true"`/`"false"`, `"1"`/`"0"` or 1/0, in any case. */
 export function readBoolean(value: JsonValue | undefined): boolean | undefined {
   if (typeof value === 'boolean') return value;
-  if (value === 1 || value === '1') return true;
-  if (value === 0 || value === '0') return false;
+  if (value === 1) return true;
+  if (value === 0) return false;
   if (typeof value === 'string') {
     const lower = value.trim().toLowerCase();
-    if (lower === 'true') return true;
-    if (lower === 'false') return false;
+    if (lower === 'true' || lower === '1') return true;
+    if (lower === 'false' || lower === '0') return false;
   }
   return undefined;
 }
@@ -35,12 +35,54 @@ export function readObject(value: JsonValue | undefined): JsonObject {
   return isJsonObject(value) ? value : {};
 }
 
+/**
+ * Sets an own property even when the key is `__proto__`, which plain assignment would turn into a
+ * prototype change. Webhook bodies are untrusted, so every key copied from one goes through here.
+ */
+export function setOwn(target: JsonObject, key: string, value: JsonValue): void {
+  // `__proto__` is the only key with an inherited setter; plain assignment is faster for the rest.
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+/** Looks a key up in a lookup table without finding inherited members such as `constructor`. */
+export function readOwn<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** Copies an object without the given keys and without absent values. */
 export function omitKeys(source: JsonObject, keys: ReadonlySet<string>): JsonObject {
   const result: JsonObject = {};
   for (const [key, value] of Object.entries(source)) {
     if (keys.has(key) || isAbsent(value)) continue;
-    result[key] = value;
+    setOwn(result, key, value);
   }
   return result;
+}
+
+/**
+ * Replaces boolean-looking strings (`"true"`, `"0"`, ...) of the named fields with booleans, so a
+ * flag reads the same whichever way Branch encoded it. Other values stay as they are.
+ */
+export function normalizeBooleans(source: JsonObject, fields: ReadonlySet<string>): JsonObject {
+  const result: JsonObject = { ...source };
+  for (const field of fields) {
+    const flag = readBoolean(source[field]);
+    if (flag !== undefined) result[field] = flag;
+  }
+  return result;
+}
+
+/** Copies an object without its undefined members. */
+export function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, member]) => member !== undefined)) as T;
+}
+
+// FreeMarker formats numbers without `?c` by locale, so an English-locale template renders
+// 1717243265123 as "1,717,243,265,123".
+const DIGIT_GROUPS = /^\s*-?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$/;
+
+/** Removes the thousands separators of a comma-grouped number ("1,234.5" becomes "1234.5"); other text is unchanged. */
+export function removeDigitGrouping(text: string): string {
+  return DIGIT_GROUPS.test(text) ? text.replace(/,/g, '').trim() : text;
 }

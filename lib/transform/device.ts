@@ -1,5 +1,3 @@
-import type { BranchDevice } from '../branch/event';
-
 // Branch's upper-case OS names and the spelling Mixpanel's SDKs use for `$os`.
 const OS_NAMES: Readonly<Record<string, string>> = {
   IOS: 'iOS',
@@ -20,19 +18,11 @@ const OS_NAMES: Readonly<Record<string, string>> = {
 
 /** Normalises Branch's OS name (`IOS`, `ANDROID`, `MAC_OS`) to Mixpanel's (`iOS`, `Android`, `Mac OS X`). */
 export function normalizeOsName(os: string): string {
-  return OS_NAMES[os.trim().toUpperCase()] ?? os.trim();
+  const key = os.trim().toUpperCase();
+  return Object.hasOwn(OS_NAMES, key) ? OS_NAMES[key]! : os.trim();
 }
 
-/** Maps device facts to Mixpanel's default property names. */
-export function mapDeviceProperties(device: BranchDevice): Record<string, string | undefined> {
-  return {
-    $os: device.os === undefined ? undefined : normalizeOsName(device.os),
-    $os_version: device.osVersion,
-    $model: device.model,
-    $brand: device.brand,
-    $app_version_string: device.appVersion,
-    $browser: device.browser,
-    $carrier: device.carrier,
-    $referrer: device.referrer,
-  };
+/** Branch OS names and the `$os` value each becomes, for the mapping reference. */
+export function listOsNames(): ReadonlyArray<readonly [string, string]> {
+  return Object.entries(OS_NAMES);
 }

@@ -1,17 +1,23 @@
 import { createHash } from 'node:crypto';
 import type { BranchEvent } from '../branch/event';
+import { isUsableId } from './identity';
 
 /**
  * Derives `$insert_id`: 32 hex characters, within Mixpanel's limit of 36 characters of
- * `[A-Za-z0-9-]`. Current-format events hash Branch's unique event id. Legacy events have none, so
- * the whole canonical event and its time are hashed; bodies without an event time also hash the
- * request id, because their time is the receive time and two distinct requests must not collide.
- * Replays use the stored request id and receive time, so they reproduce the same value.
+ * `[A-Za-z0-9-]`, and never a user id. Events with Branch's unique event id (current and flat
+ * formats) hash that id, so the same event sent as JSON or through the template gets the same
+ * value. Events without one (legacy bodies) hash the whole canonical event and its time, with keys
+ * sorted so key order does not matter. Bodies without an event time also hash the request id,
+ * because their time is the receive time and two distinct requests must not collide. Replays use
+ * the stored request id and receive time, so they reproduce the same value.
+ *
+ * NOTE: two legacy events with the same name, identity, link, data and event time are one event
+ * here, because nothing in the body tells them apart.
  */
 export function deriveInsertId(event: BranchEvent, time: number, requestId: string): string {
-  if (event.id !== undefined) return sha256Hex(`branch-event-id:${event.id}`).slice(0, 32);
+  if (isUsableId(event.id)) return sha256Hex(`branch-event-id:${event.id}`).slice(0, 32);
 
-  const parts = [stableStringify(event), String(time)];
+  const parts = [stableStringify({ ...event, id: undefined }), String(time)];
   if (event.timestamp === undefined) parts.push(requestId);
   return sha256Hex(parts.join('\n')).slice(0, 32);
 }

@@ -1,16 +1,26 @@
-import { isJsonObject, type JsonObject, type JsonValue } from '../branch/json';
+import type { JsonObject, JsonValue } from '../branch/json';
+import { isAbsent } from '../branch/values';
 import type { MixpanelProperties } from './mixpanel-event';
+import { cleanText } from './text';
 
-// Mixpanel's documented limits for event properties (docs.mixpanel.com, "Limits").
+// Mixpanel's limits for one event (docs.mixpanel.com: "Import Events" for the per-event limits,
+// "Supported Properties Data Type" for the 8 KB and nesting limits of list and object properties).
+/** An event has fewer than 255 properties. */
 export const MAX_PROPERTIES = 254;
-export const MAX_STRING_LENGTH = 255;
+/** Objects nest at most 3 levels deep; lists count as a level here too, which is stricter than Mixpanel. */
 export const MAX_NESTING_DEPTH = 3;
+/** Lists have fewer than 255 items and objects fewer than 255 keys. */
 export const MAX_COLLECTION_ENTRIES = 254;
+/** A list or object property is at most 8 KB of JSON. */
 export const MAX_COLLECTION_BYTES = 8 * 1024;
-export const MAX_EVENT_BYTES = 1024 * 1024 - 1024;
+/** An event is smaller than 1 MB of uncompressed JSON. */
+export const MAX_EVENT_BYTES = 1024 * 1024;
 
 /** Name of the property that records how many properties were dropped to fit the limits. */
 export const DROPPED_COUNT_PROPERTY = 'branch_dropped_properties';
+
+// Room kept for `,"branch_dropped_properties":<count>` when measuring the event.
+const DROPPED_COUNT_BYTES = Buffer.byteLength(`,"${DROPPED_COUNT_PROPERTY}":999999`);
 
 /** Properties cut to Mixpanel's limits, and the number of properties dropped entirely. */
 export interface LimitedProperties {
@@ -19,71 +29,126 @@ export interface LimitedProperties {
 }
 
 /**
- * Fits properties into Mixpanel's limits. Insertion order is the priority: when there are too many
- * properties or the event is too large, the last ones are dropped and counted in
- * `branch_dropped_properties`. Strings are cut to 255 characters, lists and objects to 254 entries
- * and 8 KB, and nesting below 3 levels is replaced by its JSON text.
+ * Fits an event's properties, given as entries in priority order, into Mixpanel's limits. When there
+ * are more than 254 properties, or the event named `eventName` would reach 1 MB, the last ones are
+ * dropped and their number recorded in `branch_dropped_properties`. Property names that become
+ * equal once cut keep the first value and count the rest as dropped. Each value goes through
+ * `limitValue`.
  */
-export function applyMixpanelLimits(properties: MixpanelProperties): LimitedProperties {
-  const entries = Object.entries(properties).map(([key, value]) => [truncateText(key), limitValue(value, 1)] as const);
+export function applyMixpanelLimits(eventName: string, properties: ReadonlyArray<readonly [string, JsonValue]>): LimitedProperties {
+  const entries: Array<[string, JsonValue]> = [];
+  const sizes: number[] = [];
+  const names = new Set<string>();
   let dropped = 0;
-
-  let kept = entries;
-  if (kept.length > MAX_PROPERTIES) {
-    kept = entries.slice(0, MAX_PROPERTIES - 1);
-    dropped = entries.length - kept.length;
+  for (const [key, value] of properties) {
+    const limited = limitSized(value, 1);
+    if (limited === undefined) continue;
+    const name = cleanText(key);
+    if (names.has(name)) {
+      dropped += 1;
+      continue;
+    }
+    names.add(name);
+    entries.push([name, limited.value]);
+    // `"name":value,`
+    sizes.push(jsonByteLength(name) + limited.bytes + 2);
   }
 
-  let size = JSON.stringify(Object.fromEntries(kept)).length;
-  while (size > MAX_EVENT_BYTES && kept.length > 0) {
-    const [key, value] = kept[kept.length - 1]!;
-    size -= JSON.stringify(key).length + JSON.stringify(value).length + 2;
-    kept = kept.slice(0, -1);
+  let keptCount = entries.length;
+  if (keptCount > MAX_PROPERTIES) {
+    keptCount = MAX_PROPERTIES - 1;
+    dropped += entries.length - keptCount;
+  }
+
+  let size = jsonByteLength({ event: eventName, properties: {} }) + DROPPED_COUNT_BYTES;
+  for (let index = 0; index < keptCount; index += 1) size += sizes[index]!;
+  while (size >= MAX_EVENT_BYTES && keptCount > 0) {
+    keptCount -= 1;
+    size -= sizes[keptCount]!;
     dropped += 1;
   }
+  // The count itself takes a property slot.
+  if (dropped > 0 && keptCount > MAX_PROPERTIES - 1) {
+    dropped += keptCount - (MAX_PROPERTIES - 1);
+    keptCount = MAX_PROPERTIES - 1;
+  }
 
-  const limited: MixpanelProperties = Object.fromEntries(kept);
+  const limited: MixpanelProperties = Object.fromEntries(entries.slice(0, keptCount));
   if (dropped > 0) limited[DROPPED_COUNT_PROPERTY] = dropped;
   return { properties: limited, dropped };
 }
 
-function limitValue(value: JsonValue, depth: number): JsonValue {
-  if (typeof value === 'string') return truncateText(value);
-  if (Array.isArray(value)) {
-    if (depth > MAX_NESTING_DEPTH) return truncateText(JSON.stringify(value));
-    const items = value.slice(0, MAX_COLLECTION_ENTRIES).map((item) => limitValue(item, depth + 1));
-    return fitCollection(items, (kept) => kept);
-  }
-  if (isJsonObject(value)) {
-    if (depth > MAX_NESTING_DEPTH) return truncateText(JSON.stringify(value));
-    const entries = Object.entries(value)
-      .slice(0, MAX_COLLECTION_ENTRIES)
-      .map(([key, member]) => [truncateText(key), limitValue(member, depth + 1)] as [string, JsonValue]);
-    return fitCollection(entries, (kept) => Object.fromEntries(kept) as JsonObject);
-  }
-  return value;
+/**
+ * Fits one value into Mixpanel's limits, where `depth` is 1 for a property's own value. Absent values
+ * (null, "null") are removed at every level, and an absent value returns undefined. Strings are made
+ * valid UTF-8 and cut to 255 characters. Lists and objects keep their first 254 entries that fit in
+ * 8 KB. A list or object nested deeper than 3 levels is replaced by its JSON text, cut to 255 characters.
+ */
+export function limitValue(value: JsonValue, depth: number): JsonValue | undefined {
+  return limitSized(value, depth)?.value;
 }
 
-// Drops entries from the end until the serialised collection fits in 8 KB.
-function fitCollection<T, R extends JsonValue>(entries: T[], build: (kept: T[]) => R): R {
-  let kept = entries;
-  let result = build(kept);
-  while (byteLength(result) > MAX_COLLECTION_BYTES && kept.length > 0) {
-    kept = kept.slice(0, Math.max(0, Math.floor(kept.length * 0.9)));
-    result = build(kept);
-  }
-  return result;
+/** A limited value and the size of its JSON in bytes. */
+interface SizedValue {
+  value: JsonValue;
+  bytes: number;
 }
 
-function byteLength(value: JsonValue): number {
+// Limits a value and measures it in the same walk, so no value is serialised more than once.
+function limitSized(value: JsonValue, depth: number): SizedValue | undefined {
+  if (isAbsent(value)) return undefined;
+  if (typeof value === 'number' && !Number.isFinite(value)) return undefined;
+  if (typeof value !== 'object') {
+    const scalar = typeof value === 'string' ? cleanText(value) : value;
+    return { value: scalar, bytes: jsonByteLength(scalar) };
+  }
+  if (depth > MAX_NESTING_DEPTH) {
+    const text = cleanText(JSON.stringify(value));
+    return { value: text, bytes: jsonByteLength(text) };
+  }
+  return Array.isArray(value) ? limitList(value, depth) : limitObject(value, depth);
+}
+
+// Keeps the first items that fit: `[` + items joined by `,` + `]`.
+function limitList(list: JsonValue[], depth: number): SizedValue {
+  const items: JsonValue[] = [];
+  let bytes = 2;
+  for (const item of list) {
+    const limited = limitSized(item, depth + 1);
+    if (limited === undefined) continue;
+    const added = limited.bytes + (items.length === 0 ? 0 : 1);
+    if (bytes + added > MAX_COLLECTION_BYTES) break;
+    items.push(limited.value);
+    bytes += added;
+    if (items.length === MAX_COLLECTION_ENTRIES) break;
+  }
+  return { value: items, bytes };
+}
+
+// Keeps the first members that fit: `{` + `"key":value` joined by `,` + `}`.
+function limitObject(object: JsonObject, depth: number): SizedValue {
+  const members: Array<[string, JsonValue]> = [];
+  const seen = new Set<string>();
+  let bytes = 2;
+  for (const [key, member] of Object.entries(object)) {
+    const limited = limitSized(member, depth + 1);
+    const name = cleanText(key);
+    if (limited === undefined || seen.has(name)) continue;
+    const added = jsonByteLength(name) + 1 + limited.bytes + (members.length === 0 ? 0 : 1);
+    if (bytes + added > MAX_COLLECTION_BYTES) break;
+    seen.add(name);
+    members.push([name, limited.value]);
+    bytes += added;
+    if (members.length === MAX_COLLECTION_ENTRIES) break;
+  }
+  return { value: Object.fromEntries(members) as JsonObject, bytes };
+}
+
+// Printable ASCII other than `"` and `\`, which JSON writes as is, one byte per character.
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+function jsonByteLength(value: JsonValue): number {
+  if (typeof value === 'string' && PLAIN_ASCII.test(value)) return value.length + 2;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value).length;
   return Buffer.byteLength(JSON.stringify(value));
-}
-
-/** Cuts text to 255 UTF-16 code units without splitting a surrogate pair. */
-export function truncateText(text: string): string {
-  if (text.length <= MAX_STRING_LENGTH) return text;
-  let end = MAX_STRING_LENGTH;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return text.slice(0, end);
 }
