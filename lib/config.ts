@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import { ConfigurationError } from './errors';
+import type { ImportClientOptions } from './mixpanel/client-options';
+import { parseEventNameRenames, type EventNameRenames } from './transform/event-name';
 
 /** Mixpanel data residency regions and their ingestion hosts. */
 export const MIXPANEL_REGION_HOSTS = {
@@ -23,16 +25,35 @@ export interface MixpanelConfig {
   credentials: MixpanelCredentials;
   /** Project token, when known, so a `$mixpanel_distinct_id` equal to it can be recognised as a mistake. */
   projectToken: string | undefined;
-  /** Timeout of one `/import` request in milliseconds. */
+  /** Timeout of one `/import` request on the webhook path, in milliseconds. */
   requestTimeoutMs: number;
+  /** Timeout of one `/import` request of a large batch (retry consumer, redrive), in milliseconds. */
+  batchRequestTimeoutMs: number;
+  /** Batching, concurrency and backoff of the import client; unset fields take the client's defaults. */
+  client: ImportClientOptions;
 }
 
 /** Settings of the Branch to Mixpanel mapping. */
 export interface MappingConfig {
-  /** Text put before every Mixpanel event name. */
+  /** Text put before every Mixpanel event name that has no rename. */
   eventNamePrefix: string;
   /** Mixpanel ID merge mode of the project. */
   idMerge: 'simplified' | 'original';
+  /**
+   * Mixpanel event names per canonical Branch event name (`install`, or a custom name as sent),
+   * used as written and without the prefix. Absent means no renames.
+   */
+  eventNameRenames?: EventNameRenames;
+}
+
+/** Settings of the retry queue and its consumer. */
+export interface RetryConfig {
+  /** Receives after which the consumer gives up and dead-letters a request; the queue's redrive policy uses the same count. */
+  maxReceives: number;
+  /** Visibility timeout after the first failed retry, in seconds; it doubles on each later one. */
+  baseDelaySeconds: number;
+  /** Upper bound of the visibility timeout between retries, in seconds (SQS allows at most 43200). */
+  maxDelaySeconds: number;
 }
 
 /** Everything the handlers read from the environment. */
@@ -41,17 +62,24 @@ export interface Config {
   /** Time budget of one webhook request in milliseconds; Branch gives up after 2000 ms. */
   webhookDeadlineMs: number;
   deadLetterQueueUrl: string | undefined;
+  retryQueueUrl: string | undefined;
+  retry: RetryConfig;
   mixpanel: MixpanelConfig;
   mapping: MappingConfig;
 }
 
 const optionalText = z.optional(z.string());
+const optionalCount = z.optional(z.coerce.number().check(z.int(), z.nonnegative()));
 const milliseconds = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 
 const environmentSchema = z.object({
   WEBHOOK_SECRET: optionalText,
   WEBHOOK_DEADLINE_MS: milliseconds(1500),
   DEAD_LETTER_QUEUE_URL: z.optional(z.url()),
+  RETRY_QUEUE_URL: z.optional(z.url()),
+  RETRY_MAX_RECEIVES: z._default(z.coerce.number().check(z.int(), z.positive()), 12),
+  RETRY_BASE_DELAY_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(43200)), 30),
+  RETRY_MAX_DELAY_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(43200)), 900),
   MIXPANEL_REGION: z._default(z.enum(['us', 'eu', 'in']), 'us'),
   MIXPANEL_API_URL: z.optional(z.url()),
   MIXPANEL_PROJECT_ID: optionalText,
@@ -60,8 +88,19 @@ const environmentSchema = z.object({
   MIXPANEL_PROJECT_TOKEN: optionalText,
   MIXPANEL_API_SECRET: optionalText,
   MIXPANEL_TIMEOUT_MS: milliseconds(1000),
+  MIXPANEL_BATCH_TIMEOUT_MS: milliseconds(30000),
+  MIXPANEL_BATCH_MAX_EVENTS: optionalCount,
+  MIXPANEL_BATCH_MAX_BYTES: optionalCount,
+  MIXPANEL_CONCURRENCY: optionalCount,
+  MIXPANEL_MAX_RETRIES: optionalCount,
+  MIXPANEL_RETRY_BUDGET: optionalCount,
+  MIXPANEL_BACKOFF_INITIAL_MS: optionalCount,
+  MIXPANEL_BACKOFF_MAX_MS: optionalCount,
+  MIXPANEL_BACKOFF_JITTER_MIN_MS: optionalCount,
+  MIXPANEL_BACKOFF_JITTER_MAX_MS: optionalCount,
   MIXPANEL_ID_MERGE: z._default(z.enum(['simplified', 'original']), 'simplified'),
   EVENT_NAME_PREFIX: z._default(z.string(), '[Branch] '),
+  EVENT_NAME_RENAMES: optionalText,
 });
 
 type Environment = z.infer<typeof environmentSchema>;
@@ -84,15 +123,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookSecret: vars.WEBHOOK_SECRET,
     webhookDeadlineMs: vars.WEBHOOK_DEADLINE_MS,
     deadLetterQueueUrl: vars.DEAD_LETTER_QUEUE_URL,
+    retryQueueUrl: vars.RETRY_QUEUE_URL,
+    retry: {
+      maxReceives: vars.RETRY_MAX_RECEIVES,
+      baseDelaySeconds: vars.RETRY_BASE_DELAY_SECONDS,
+      maxDelaySeconds: vars.RETRY_MAX_DELAY_SECONDS,
+    },
     mixpanel: {
       apiUrl: resolveApiUrl(vars),
       credentials: resolveCredentials(vars),
       projectToken: vars.MIXPANEL_PROJECT_TOKEN,
       requestTimeoutMs: vars.MIXPANEL_TIMEOUT_MS,
+      batchRequestTimeoutMs: vars.MIXPANEL_BATCH_TIMEOUT_MS,
+      client: {
+        maxBatchEvents: vars.MIXPANEL_BATCH_MAX_EVENTS,
+        maxBatchBytes: vars.MIXPANEL_BATCH_MAX_BYTES,
+        concurrency: vars.MIXPANEL_CONCURRENCY,
+        maxRetries: vars.MIXPANEL_MAX_RETRIES,
+        retryBudget: vars.MIXPANEL_RETRY_BUDGET,
+        initialDelayMs: vars.MIXPANEL_BACKOFF_INITIAL_MS,
+        maxDelayMs: vars.MIXPANEL_BACKOFF_MAX_MS,
+        jitterMinMs: vars.MIXPANEL_BACKOFF_JITTER_MIN_MS,
+        jitterMaxMs: vars.MIXPANEL_BACKOFF_JITTER_MAX_MS,
+      },
     },
     mapping: {
       eventNamePrefix: vars.EVENT_NAME_PREFIX,
       idMerge: vars.MIXPANEL_ID_MERGE,
+      eventNameRenames: parseEventNameRenames(vars.EVENT_NAME_RENAMES),
     },
   };
 }
@@ -136,15 +194,24 @@ function resolveCredentials(vars: Environment): MixpanelCredentials {
  * Reads only the mapping settings and the project token, for tools that transform events without
  * calling Mixpanel (the CLI's `transform`).
  *
- * @throws ConfigurationError when a mapping variable is invalid.
+ * @throws ConfigurationError when a mapping variable, such as `EVENT_NAME_RENAMES`, is invalid.
  */
 export function loadMappingConfig(env: NodeJS.ProcessEnv = process.env): { mapping: MappingConfig; projectToken: string | undefined } {
-  const mappingSchema = z.pick(environmentSchema, { MIXPANEL_ID_MERGE: true, EVENT_NAME_PREFIX: true, MIXPANEL_PROJECT_TOKEN: true });
+  const mappingSchema = z.pick(environmentSchema, {
+    MIXPANEL_ID_MERGE: true,
+    EVENT_NAME_PREFIX: true,
+    EVENT_NAME_RENAMES: true,
+    MIXPANEL_PROJECT_TOKEN: true,
+  });
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = z.safeParse(mappingSchema, present);
   if (!parsed.success) throw new ConfigurationError(`Invalid configuration: ${describeIssues(parsed.error.issues, env)}`);
   return {
-    mapping: { eventNamePrefix: parsed.data.EVENT_NAME_PREFIX, idMerge: parsed.data.MIXPANEL_ID_MERGE },
+    mapping: {
+      eventNamePrefix: parsed.data.EVENT_NAME_PREFIX,
+      idMerge: parsed.data.MIXPANEL_ID_MERGE,
+      eventNameRenames: parseEventNameRenames(parsed.data.EVENT_NAME_RENAMES),
+    },
     projectToken: parsed.data.MIXPANEL_PROJECT_TOKEN,
   };
 }
