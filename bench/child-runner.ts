@@ -26,9 +26,9 @@ export interface ChildRunOptions {
   env?: Record<string, string>;
   /** Node options placed before the script, such as `--enable-source-maps`. */
   nodeArgs?: string[];
-  /** Load the loopback guard first, so the child cannot open a connection to another host. */
+  /** Whether the loopback guard loads first, so the child cannot open a connection to another host. */
   loopbackGuard?: boolean;
-  /** The child is killed after this many ms. */
+  /** Time in ms after which the child is killed. */
   timeoutMs?: number;
 }
 

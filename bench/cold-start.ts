@@ -100,10 +100,10 @@ export async function packageHandlers(): Promise<PackagedHandlers> {
 }
 
 /**
- * Loads the bundled webhook handler, an empty handler and one that only loads the SQS client in
- * fresh Node processes, taking turns, with
- * the deployment's `--enable-source-maps` and an environment that points at nothing: the probe
- * invocations fail authentication, so no request leaves the process.
+ * Loads three handlers in fresh Node processes, taking turns: the bundled webhook handler, an
+ * empty handler, and one that only loads the SQS client. Each runs with the deployment's
+ * `--enable-source-maps`. The probe invocations fail authentication, so no request leaves the
+ * process, and the URLs in the environment are never called.
  */
 export async function runColdStartBenchmark(children: ChildScripts, packaged: PackagedHandlers): Promise<ColdStartBenchmark> {
   const env = {

@@ -1,7 +1,7 @@
 /**
  * Monthly AWS cost estimate of the deployment in `serverless.yml` (HTTP API, arm64 Lambda, SQS),
- * from the measured handler overhead and cold start. On-demand list prices of us-east-1, without
- * free tiers; every assumption is a named constant below and is printed on the benchmark page.
+ * from the measured handler overhead and cold start. It uses on-demand list prices of us-east-1
+ * without free tiers. Every assumption is a named constant below, and the page prints them all.
  */
 
 /** A price and the page it was read from. */
@@ -11,7 +11,7 @@ export interface Price {
   source: string;
 }
 
-/** Prices used by the estimate, read in December 2026. */
+/** Prices used by the estimate, from stored copies of the cited pages looked up on 2026-12-04. */
 export const PRICES = {
   lambdaRequest: { usd: 0.2, unit: 'per million Lambda requests', source: 'https://aws.amazon.com/lambda/pricing/' },
   lambdaArmGbSecond: {
@@ -55,8 +55,8 @@ export const ASSUMPTIONS = {
 
 /** Measured inputs of the estimate. */
 export interface CostInputs {
-  /** Handler overhead per warm webhook at p50 on the benchmark machine, in ms of one core. */
-  overheadMs: number;
+  /** CPU time of the handler's process per warm webhook at p50, all threads, in ms of one core of the benchmark machine. */
+  handlerCpuMs: number;
   /** Module load plus first-invocation set-up above an empty handler, in ms of one core. */
   coldStartMs: number;
 }
@@ -80,7 +80,7 @@ export interface CostScenario {
 
 /**
  * Estimates the monthly cost of `webhooks` webhooks. The handler's CPU time, measured on one core
- * of the benchmark machine, is scaled by the share of a vCPU that the memory size gets. The wait
+ * of the benchmark machine, is divided by the share of a vCPU that the memory size gets. The wait
  * for Mixpanel is added as wall time. Retried webhooks are charged a second full invocation,
  * although the retry consumer shares one invocation among up to 100 of them.
  */
@@ -88,7 +88,7 @@ export function estimateMonthlyCost(webhooks: number, inputs: CostInputs, scenar
   const cpuScale = ONE_VCPU_MEMORY_MB / scenario.memoryMb;
   const memoryGb = scenario.memoryMb / 1024;
   // Lambda rounds each invocation's duration up to the next millisecond.
-  const billedMsPerWebhook = Math.ceil(inputs.overheadMs * cpuScale + scenario.mixpanelLatencyMs);
+  const billedMsPerWebhook = Math.ceil(inputs.handlerCpuMs * cpuScale + scenario.mixpanelLatencyMs);
   const invocations = webhooks * ASSUMPTIONS.requestsPerWebhook * (1 + ASSUMPTIONS.retryShare);
   const coldMs = Math.ceil(inputs.coldStartMs * cpuScale);
 

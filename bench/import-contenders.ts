@@ -10,7 +10,7 @@ export const CONTENDERS = ['ours', 'ours-no-network', 'mixpanel', 'mixpanel-impo
 
 export type Contender = (typeof CONTENDERS)[number];
 
-/** Imports one list of events and reports what the client itself knows about it. */
+/** Imports one list of events and returns the counts the client itself reports. */
 export type ImportRunner = (events: MixpanelEvent[]) => Promise<ImportRunResult>;
 
 /** Counts a client itself reports about one import. */
@@ -75,8 +75,8 @@ interface MixpanelPackage {
 }
 
 /**
- * The `mixpanel` package is pointed at the endpoint with its documented `host` (with the port)
- * and `protocol` options. Over plain http it rejects an API secret and service accounts for
+ * Builds a runner on the `mixpanel` package, pointed at the endpoint with its documented `host`
+ * (with the port) and `protocol` options. Over plain http it rejects an API secret and service accounts for
  * `/import`, so it authenticates with its deprecated `key` option, sent as an `api_key` query
  * parameter. The local endpoint accepts any credentials. The package sends at most 50 events per
  * request, as form data with the events as base64 JSON in a `data` field.
@@ -88,7 +88,7 @@ function createMixpanelRunner(endpointUrl: string): ImportRunner {
   const client = Mixpanel.init(BENCH_TOKEN, { host: `${url.hostname}:${url.port}`, protocol: 'http', key: 'bench-api-key', keepAlive: true, logger: silent });
   return (events) =>
     new Promise((resolve) => {
-      // The same concurrency as our client's default; the callback's errors are read from the endpoint's records instead.
+      // The same concurrency as our client's default. Its errors are read from the endpoint's records instead of the callback.
       client.import_batch(events, { max_concurrent_requests: 5 }, () => resolve({}));
     });
 }
@@ -97,8 +97,8 @@ function createMixpanelRunner(endpointUrl: string): ImportRunner {
 type MixpanelImportPackage = (creds: Record<string, unknown>, data: MixpanelEvent[], options: Record<string, unknown>) => Promise<{ requests: number; total: number }>;
 
 /**
- * `mixpanel-import` cannot be pointed at the local endpoint: its only endpoint option is `region`
- * (US, EU or IN), which picks one of Mixpanel's hosts. It runs in its documented `dryRun` mode,
+ * Builds a runner on `mixpanel-import`, which cannot be pointed at the local endpoint: its only
+ * endpoint option is `region` (US, EU or IN), which picks one of Mixpanel's hosts. It runs in its documented `dryRun` mode,
  * which reads, batches and counts the events but stops before compressing and sending them.
  */
 function createMixpanelImportRunner(): ImportRunner {

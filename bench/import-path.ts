@@ -43,7 +43,7 @@ export interface ImportBenchmark {
   throughputRatioWithCompression: Summary;
   /** Time `mixpanel-import` would spend serialising and compressing the measured events, in ms. */
   peerCompressMs: Summary;
-  /** Ways each peer was pointed at 127.0.0.1, checked from the endpoint's records. */
+  /** Checks that every run passed, as sentences for the page. */
   checks: string[];
 }
 
@@ -102,7 +102,7 @@ export async function runImportBenchmark(children: ChildScripts): Promise<Import
  */
 function checkOutput(output: ImportOutput, server: MixpanelServer): void {
   if (output.blockedConnections.length > 0) {
-    throw new Error(`${output.contender} tried to reach ${output.blockedConnections.join(', ')}; the loopback guard blocked it`);
+    throw new Error(`The loopback guard blocked ${output.contender} from reaching ${output.blockedConnections.join(', ')}`);
   }
   const expectedHost = `127.0.0.1:${server.port}`;
   const strayHosts = server.requests.map((record) => record.headers.host).filter((host) => host !== expectedHost);

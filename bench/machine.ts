@@ -7,7 +7,7 @@ export interface MachineInfo {
   memoryGiB: number;
   nodeVersion: string;
   os: string;
-  /** One-minute load average when the run started; above 0.5 per core, other work was competing. */
+  /** One-minute load average when the run started, which shows other work competing for the cores. */
   loadAverageAtStart: number;
   startedAt: string;
 }

@@ -25,7 +25,7 @@ export interface MemoryOutput {
 
 const MIB = 2 ** 20;
 
-/** Samples the V8 heap and external memory, whose peaks the RSS peak can be compared with. */
+/** Samples the V8 heap and external memory every 25 ms, and returns their peaks when stopped. */
 function sampleMemory(): { stop(): { peakHeapTotalMiB: number; peakExternalMiB: number } } {
   let peakHeapTotal = 0;
   let peakExternal = 0;
@@ -59,7 +59,7 @@ async function measure(input: MemoryInput): Promise<MemoryOutput> {
     return { peakRssMiB: readPeakRssMiB(), startRssMiB, ms: performance.now() - startedAt, ...sampler.stop(), delivered, processed: events.length };
   }
 
-  // The SDK reads the local endpoint from AWS_ENDPOINT_URL_SQS, as the deployed functions would read none.
+  // getSqsClient takes the endpoint from AWS_ENDPOINT_URL_SQS, which points at the local SQS server here and is unset in a deployment.
   const client = getSqsClient();
   const progress = await redriveDeadLetters({
     config,

@@ -58,7 +58,7 @@ async function measureImport(children: ChildScripts): Promise<MemoryWorkload> {
         env: { MIXPANEL_API_URL: server.url, MIXPANEL_PROJECT_TOKEN: 'bench-project-token', POWERTOOLS_LOG_LEVEL: 'INFO' },
       });
       if (output.delivered !== IMPORT_EVENTS || server.received.length !== IMPORT_EVENTS) {
-        throw new Error(`Memory import run delivered ${output.delivered} events; the endpoint stored ${server.received.length} of ${IMPORT_EVENTS}`);
+        throw new Error(`Memory import run failed: the client delivered ${output.delivered} and the endpoint stored ${server.received.length} of ${IMPORT_EVENTS} events`);
       }
       outputs.push(output);
     }
@@ -85,7 +85,7 @@ async function measureRedrive(children: ChildScripts, nodeArgs: string[], runs: 
       const left = await countMessages(stack.sqs.client, stack.deadLetterQueueUrl);
       if (output.delivered !== DEAD_LETTERS || stack.mixpanel!.received.length !== DEAD_LETTERS || left !== 0) {
         throw new Error(
-          `Redrive run delivered ${output.delivered} of ${DEAD_LETTERS} requests; the endpoint stored ${stack.mixpanel!.received.length} events and ${left} messages are left`,
+          `Redrive run failed: it delivered ${output.delivered} of ${DEAD_LETTERS} requests, the endpoint stored ${stack.mixpanel!.received.length} events, and ${left} messages are left in the queue`,
         );
       }
       outputs.push(output);
@@ -107,7 +107,7 @@ async function fillQueue(client: SQSClient, queueUrl: string, requests: ReturnTy
     }));
     batches.push(
       client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries })).then((response) => {
-        if ((response.Failed ?? []).length > 0) throw new Error(`The local SQS server did not take ${response.Failed!.length} messages`);
+        if ((response.Failed ?? []).length > 0) throw new Error(`The local SQS server rejected ${response.Failed!.length} messages of a SendMessageBatch`);
       }),
     );
     if (batches.length === 20) await Promise.all(batches.splice(0));

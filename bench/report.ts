@@ -4,10 +4,9 @@ import { REQUEST_TARGET_RATIO, type ImportBenchmark } from './import-path';
 import type { MachineInfo } from './machine';
 import { MEMORY_TARGET_MIB, type MemoryBenchmark } from './memory';
 import { kilobytes, ms, renderTable, times, usd, verdict } from './report-format';
+import { COST_VOLUMES, renderCostSection } from './report-cost';
 import {
-  COST_VOLUMES,
   renderColdStartSection,
-  renderCostSection,
   renderImportSection,
   renderMemorySection,
   renderTransformSection,
@@ -31,7 +30,7 @@ export interface BenchmarkResults {
 /** Takes the cost model's inputs from the measurements. */
 export function readCostInputs(results: Pick<BenchmarkResults, 'webhook' | 'coldStart'>): CostInputs {
   return {
-    overheadMs: results.webhook.overheadP50.median,
+    handlerCpuMs: results.webhook.cpuP50.median,
     coldStartMs: Math.max(0, results.coldStart.initAboveEmptyMs) + results.coldStart.firstInvocationMs.median,
   };
 }

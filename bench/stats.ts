@@ -7,7 +7,7 @@ export interface Summary {
   runs: number;
 }
 
-/** Returns the median; the mean of the two middle values for an even count. */
+/** Returns the median, which is the mean of the two middle values for an even count. */
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('Cannot take the median of no values');
   const sorted = [...values].sort((a, b) => a - b);
@@ -33,8 +33,10 @@ export function formatNumber(value: number, decimals = 0): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }
 
-/** Formats a summary as `median (min–max, n runs)`. */
+/** Formats a summary as `median (min–max, n runs)`, or `value (1 run)`. */
 export function formatSummary(summary: Summary, decimals = 0, unit = ''): string {
   const suffix = unit === '' ? '' : ` ${unit}`;
-  return `${formatNumber(summary.median, decimals)}${suffix} (${formatNumber(summary.min, decimals)}–${formatNumber(summary.max, decimals)}, ${summary.runs} runs)`;
+  const value = `${formatNumber(summary.median, decimals)}${suffix}`;
+  if (summary.runs === 1) return `${value} (1 run)`;
+  return `${value} (${formatNumber(summary.min, decimals)}–${formatNumber(summary.max, decimals)}, ${summary.runs} runs)`;
 }

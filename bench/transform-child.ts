@@ -11,7 +11,7 @@ export interface TransformInput {
   repetitions: number;
   /** Events parsed and transformed before the first measured pass, so the JIT has compiled the hot paths. */
   warmupCount: number;
-  /** Measure the JSON.parse plus JSON.stringify floor as well. */
+  /** Whether the JSON.parse plus JSON.stringify floor is measured too. */
   includeFloor: boolean;
 }
 

@@ -43,9 +43,9 @@ export interface WebhookRun {
 export interface WebhookOutput {
   runs: WebhookRun[];
   requests: number;
-  /** Responses other than 200 (imported); a healthy run has none. */
+  /** Responses other than 200 (imported). A healthy run has none. */
   failures: number;
-  /** Calls to `fetch` per webhook; one `/import` request each is expected. */
+  /** Calls to `fetch` per webhook, expected to be 1: the `/import` request. */
   fetchCalls: number;
 }
 
