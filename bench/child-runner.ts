@@ -26,7 +26,7 @@ export interface ChildRunOptions {
   env?: Record<string, string>;
   /** Node options placed before the script, such as `--enable-source-maps`. */
   nodeArgs?: string[];
-  /** Whether the loopback guard loads first, so the child cannot open a connection to another host. */
+  /** Whether the loopback guard loads first, so the child cannot open a connection to another host. Defaults to true. */
   loopbackGuard?: boolean;
   /** Time in ms after which the child is killed. */
   timeoutMs?: number;
@@ -45,16 +45,21 @@ export class ChildScripts {
   static async build(): Promise<ChildScripts> {
     const dir = mkdtempSync(join(tmpdir(), 'branch-to-mixpanel-bench-'));
     const entryPoints = Object.fromEntries(Object.entries(CHILD_ENTRIES).map(([name, path]) => [name, join(PROJECT_DIR, path)]));
-    await build({
-      entryPoints,
-      outdir: dir,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'warning',
-    });
+    try {
+      await build({
+        entryPoints,
+        outdir: dir,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        packages: 'external',
+        logLevel: 'warning',
+      });
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
     return new ChildScripts(dir);
   }
 
@@ -70,7 +75,7 @@ export class ChildScripts {
    */
   run<Output>(name: ChildName, input: unknown, options: ChildRunOptions = {}): Promise<Output> {
     const resultFile = join(this.dir, `${name}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
-    const args = [...(options.loopbackGuard ? ['--require', this.path('loopback-guard')] : []), ...(options.nodeArgs ?? []), this.path(name)];
+    const args = [...(options.loopbackGuard === false ? [] : ['--require', this.path('loopback-guard')]), ...(options.nodeArgs ?? []), this.path(name)];
     const timeoutMs = options.timeoutMs ?? 180_000;
 
     return new Promise((resolvePromise, reject) => {

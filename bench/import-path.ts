@@ -65,7 +65,7 @@ export async function runImportBenchmark(children: ChildScripts): Promise<Import
       for (const contender of order) {
         server.reset();
         const input: ImportInput = { contender, eventsFile, warmupEvents: WARMUP_EVENTS, measuredEvents: MEASURED_EVENTS, endpointUrl: server.url };
-        const output = await children.run<ImportOutput>('import-child', input, { loopbackGuard: true, timeoutMs: 120_000 });
+        const output = await children.run<ImportOutput>('import-child', input, { timeoutMs: 120_000 });
         checkOutput(output, server);
         outputs.get(contender)!.push(output);
       }

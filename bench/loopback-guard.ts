@@ -2,8 +2,8 @@ import dns from 'node:dns';
 import net from 'node:net';
 
 /**
- * Preloaded (`node --require`) into the import-path children, so that neither our client nor a
- * peer package can reach any host but this machine, whatever its defaults are. A TCP connection
+ * Preloaded (`node --require`) into every benchmark child, so that neither our code nor a peer
+ * package can reach any host but this machine, whatever its defaults are. A TCP connection
  * or DNS lookup for any other host throws before a packet leaves. `globalThis.benchBlockedConnections`
  * lists the attempts, so the benchmark can check that there were none.
  */

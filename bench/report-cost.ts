@@ -15,7 +15,7 @@ export function renderCostSection(inputs: CostInputs): string {
   return [
     '## 6. Cost model (estimate)',
     '',
-    `An estimate, not a bill: it takes the CPU time the handler's process spends per warm webhook (p50, ${ms(inputs.handlerCpuMs)} of one core here, section 3) and cold start (${ms(inputs.coldStartMs)}: loading above the empty handler plus the first invocation's set-up), scales them to the CPU share of the memory size (one vCPU at ${formatNumber(ONE_VCPU_MEMORY_MB)} MB, [Lambda docs](${ONE_VCPU_SOURCE})), and adds the wait for Mixpanel as wall time. It assumes a vCPU of an arm64 Lambda is as fast as one core of this machine.`,
+    `An estimate, not a bill. It takes the CPU time the handler's process spends per warm webhook (p50, ${ms(inputs.handlerCpuMs)} of one core here, section 3) and the cold start (${ms(inputs.coldStartMs)}: loading above the empty handler plus the first invocation's set-up). It scales both to the CPU share of the memory size (one vCPU at ${formatNumber(ONE_VCPU_MEMORY_MB)} MB, [Lambda docs](${ONE_VCPU_SOURCE})) and adds the wait for Mixpanel as wall time. It assumes a vCPU of an arm64 Lambda is as fast as one core of this machine.`,
     '',
     'Assumptions:',
     '',

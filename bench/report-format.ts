@@ -1,9 +1,10 @@
 import { formatNumber, formatSummary, type Summary } from './stats';
 
-/** Renders a Markdown table. */
+/** Renders a Markdown table. A `|` inside a cell, as in a profiled regular expression, is escaped. */
 export function renderTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
-  for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
+  const renderRow = (cells: readonly string[]) => `| ${cells.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`;
+  const lines = [renderRow(header), `| ${header.map(() => '---').join(' | ')} |`];
+  for (const row of rows) lines.push(renderRow(row));
   return lines.join('\n');
 }
 

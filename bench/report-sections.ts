@@ -103,7 +103,7 @@ export function renderWebhookSection(result: WebhookBenchmark): string {
   const lines = [
     '## 3. Webhook overhead',
     '',
-    `The bundled handler from \`serverless package\` runs in a child process as a warm Lambda would: one invocation at a time, an HTTP API event with a corpus body, the environment of a deployment (log level INFO, \`--enable-source-maps\`), and the local stack (embedded SQS and the local Mixpanel endpoint) in the parent process. After 300 warm-up webhooks come five runs of ${formatNumber(result.requestsPerRun)}. The endpoint time of a webhook is its one \`/import\` call, from \`fetch\` to the response headers, and the overhead is the handler time minus that, webhook by webhook.`,
+    `The bundled handler from \`serverless package\` runs in a child process as a warm Lambda would, one invocation at a time. Each invocation gets an HTTP API event with a corpus body, in the environment of a deployment (log level INFO, \`--enable-source-maps\`). The local stack (embedded SQS and the local Mixpanel endpoint) runs in the parent process. After 300 warm-up webhooks come five runs of ${formatNumber(result.requestsPerRun)}. The endpoint time of a webhook is its one \`/import\` call, from \`fetch\` to the response headers, and the overhead is the handler time minus that, webhook by webhook.`,
     '',
     renderTable(
       ['Per webhook', 'p50 (median of runs, min–max)', 'p99 (median of runs, min–max)'],
@@ -137,7 +137,7 @@ export function renderColdStartSection(result: ColdStartBenchmark): string {
   return [
     '## 4. Cold start',
     '',
-    `\`${PACKAGE_COMMAND}\` builds the package with esbuild (minified, source maps, the AWS SDK left to the Lambda runtime). Fresh Node processes then load the webhook handler and an empty handler (\`exports.handler = async () => ...\`) in turn, 15 of each, with the deployment's \`--enable-source-maps\`. The AWS SDK loads from \`node_modules\`, as the Lambda runtime loads its own copy. Each process then invokes the handler twice with a wrong secret, which builds the runtime (configuration, SQS and Mixpanel clients) without any request.`,
+    `\`${PACKAGE_COMMAND}\` builds the package with esbuild (minified, source maps, the AWS SDK left to the Lambda runtime). Fresh Node processes then load three handlers in turn, 15 processes each, with the deployment's \`--enable-source-maps\`: the webhook handler, an empty handler (\`exports.handler = async () => ...\`), and an empty handler that only requires \`@aws-sdk/client-sqs\`. The AWS SDK loads from \`node_modules\`, as the Lambda runtime loads its own copy. Each process then invokes the handler twice with a wrong secret, which builds the runtime (configuration, SQS and Mixpanel clients) without any request.`,
     '',
     renderTable(
       ['Figure', 'Value'],
@@ -193,7 +193,7 @@ export function renderMemorySection(result: MemoryBenchmark, emptyPeakRssMiB: nu
       ],
     ),
     '',
-    `The target compares MiB with Lambda's ${MEMORY_TARGET_MIB} MB memory size, which Lambda counts in MiB. Lambda's own runtime process differs from \`node\` here, so the margin matters more than the last MiB.`,
+    `The target compares the peak in MiB with Lambda's smallest memory size, ${MEMORY_TARGET_MIB} MB. Lambda's own runtime process differs from \`node\` here, so the margin matters more than the last MiB.`,
   ];
   if (!redriveMet) {
     lines.push(
