@@ -60,7 +60,7 @@ async function measure(input: MemoryInput): Promise<MemoryOutput> {
   }
 
   // getSqsClient takes the endpoint from AWS_ENDPOINT_URL_SQS, which points at the local SQS server here and is unset in a deployment.
-  const client = getSqsClient();
+  const client = await getSqsClient();
   const progress = await redriveDeadLetters({
     config,
     importer,

@@ -1,6 +1,7 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { QueueSendError } from '../errors';
 import type { CapturedRequest } from './captured-request';
+import { loadSqsModule, type SqsClientProvider } from './sqs-client';
 
 /** A queue of captured requests (the dead-letter queue, or the retry queue). */
 export interface RequestQueue {
@@ -23,16 +24,21 @@ export function buildMessageAttributes(captured: CapturedRequest): Record<string
   return attributes;
 }
 
-/** A request queue on SQS. */
+/**
+ * A request queue on SQS. It takes a client, or a provider that creates one on first send, so the
+ * webhook loads the SDK only when a request must be queued.
+ */
 export class SqsRequestQueue implements RequestQueue {
   constructor(
-    private readonly client: SQSClient,
+    private readonly client: SQSClient | SqsClientProvider,
     readonly url: string,
   ) {}
 
   async send(captured: CapturedRequest): Promise<void> {
     try {
-      await this.client.send(
+      const client = typeof this.client === 'function' ? await this.client() : this.client;
+      const { SendMessageCommand } = await loadSqsModule();
+      await client.send(
         new SendMessageCommand({
           QueueUrl: this.url,
           MessageBody: JSON.stringify(captured),

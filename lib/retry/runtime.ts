@@ -1,9 +1,8 @@
-import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { loadConfig } from '../config';
 import { ConfigurationError } from '../errors';
 import { MixpanelImportClient } from '../mixpanel/import-client';
-import { getSqsClient } from '../queue/sqs-client';
+import { getSqsClient, loadSqsModule } from '../queue/sqs-client';
 import { SqsRequestQueue } from '../queue/request-queue';
 import type { RetryDependencies, RetryRecord } from './consume-retry-batch';
 
@@ -19,13 +18,13 @@ export function createRetryRuntime(env: NodeJS.ProcessEnv = process.env): RetryD
   if (deadLetterQueueUrl === undefined || retryQueueUrl === undefined) {
     throw new ConfigurationError('The retry consumer needs DEAD_LETTER_QUEUE_URL and RETRY_QUEUE_URL');
   }
-  const client = getSqsClient();
 
   return {
     config,
     importer: new MixpanelImportClient(config.mixpanel, {}, config.mixpanel.client),
-    deadLetterQueue: new SqsRequestQueue(client, deadLetterQueueUrl),
+    deadLetterQueue: new SqsRequestQueue(getSqsClient, deadLetterQueueUrl),
     delayRetry: async (receiptHandle, seconds) => {
+      const [client, { ChangeMessageVisibilityCommand }] = await Promise.all([getSqsClient(), loadSqsModule()]);
       await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: retryQueueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
     },
   };

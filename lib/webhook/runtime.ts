@@ -29,7 +29,6 @@ export function createWebhookRuntime(env: NodeJS.ProcessEnv = process.env): Webh
   try {
     const config = loadConfig(env);
     if (config.deadLetterQueueUrl === undefined) throw new ConfigurationError('DEAD_LETTER_QUEUE_URL is not set');
-    const client = getSqsClient();
     return {
       kind: 'ready',
       webhookSecret,
@@ -37,8 +36,8 @@ export function createWebhookRuntime(env: NodeJS.ProcessEnv = process.env): Webh
         config,
         importer: new MixpanelImportClient(config.mixpanel, {}, config.mixpanel.client),
         queues: {
-          deadLetterQueue: new SqsRequestQueue(client, config.deadLetterQueueUrl),
-          ...(config.retryQueueUrl ? { retryQueue: new SqsRequestQueue(client, config.retryQueueUrl) } : {}),
+          deadLetterQueue: new SqsRequestQueue(getSqsClient, config.deadLetterQueueUrl),
+          ...(config.retryQueueUrl ? { retryQueue: new SqsRequestQueue(getSqsClient, config.retryQueueUrl) } : {}),
         },
       },
     };
@@ -49,7 +48,7 @@ export function createWebhookRuntime(env: NodeJS.ProcessEnv = process.env): Webh
       kind: 'misconfigured',
       webhookSecret,
       error,
-      deadLetterQueue: queueUrl ? new SqsRequestQueue(getSqsClient(), queueUrl) : undefined,
+      deadLetterQueue: queueUrl ? new SqsRequestQueue(getSqsClient, queueUrl) : undefined,
     };
   }
 }
