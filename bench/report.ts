@@ -113,7 +113,14 @@ function renderSummary(results: BenchmarkResults): string {
         'at least 1x (no lower)',
         `${verdict(importPath.throughputRatioWithCompression.median >= 1)} (estimate)`,
       ],
-      ['2. Import: events/s to the local endpoint', formatNumber(ours.eventsPerSecond.median), 'no peer delivers to it (section 2)', '', '', ''],
+      [
+        '2. Import: events/s to the local endpoint',
+        formatNumber(ours.eventsPerSecond.median),
+        `\`mixpanel\`: ${formatNumber(importPath.contenders.mixpanel.eventsPerSecond.median)}`,
+        times(ours.eventsPerSecond.median / importPath.contenders.mixpanel.eventsPerSecond.median),
+        '',
+        '',
+      ],
       [
         '3. Webhook overhead, p99',
         ms(webhook.overheadP99.median),

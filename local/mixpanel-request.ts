@@ -54,7 +54,12 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
 export async function decodeEvents(body: Buffer, contentType: string | undefined, contentEncoding: string | undefined): Promise<unknown[]> {
   const text = await decompress(body, contentEncoding);
   const mediaType = (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase();
-  const events = mediaType === 'application/x-ndjson' ? parseNdjson(text) : parseJsonArray(text);
+  const events =
+    mediaType === 'application/x-ndjson'
+      ? parseNdjson(text)
+      : mediaType === 'application/x-www-form-urlencoded'
+        ? parseFormData(text)
+        : parseJsonArray(text);
 
   // The docs list 2000 events among the 413 limits but give no message for it, so this message is ours.
   if (events.length > MAX_EVENTS_PER_REQUEST) {
@@ -63,6 +68,22 @@ export async function decodeEvents(body: Buffer, contentType: string | undefined
   // The OpenAPI schema of /import requires at least one event.
   if (events.length === 0) throw new ImportRequestError(400, 'request body must contain at least one event');
   return events;
+}
+
+// The legacy form encoding of /import, still sent by the `mixpanel` npm package: a `data` field that
+// holds the events as JSON or as base64 of that JSON, one event or an array.
+function parseFormData(text: string): unknown[] {
+  const data = new URLSearchParams(text).get('data');
+  if (data === null || data === '') throw new ImportRequestError(400, "form body has no 'data' field");
+  const trimmed = data.trim();
+  const json = trimmed.startsWith('[') || trimmed.startsWith('{') ? trimmed : Buffer.from(trimmed, 'base64').toString('utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new ImportRequestError(400, `'data' field is not JSON or base64 of JSON: ${(error as Error).message}`);
+  }
+  return Array.isArray(parsed) ? parsed : [parsed];
 }
 
 async function decompress(body: Buffer, contentEncoding: string | undefined): Promise<string> {

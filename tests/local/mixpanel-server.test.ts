@@ -551,3 +551,31 @@ async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+describe('legacy form bodies', () => {
+  let server: Awaited<ReturnType<typeof startMixpanelServer>>;
+
+  beforeAll(async () => {
+    server = await startMixpanelServer();
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('imports base64 JSON in the data field', async () => {
+    const events = [{ event: 'legacy', properties: { time: 1717243265, distinct_id: 'u1', $insert_id: 'legacy-form-1' } }];
+    const body = new URLSearchParams({ data: Buffer.from(JSON.stringify(events)).toString('base64') }).toString();
+
+    const response = await fetch(`${server.url}/import`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+
+    expect(response.status).toBe(200);
+    expect(server.received.map((event) => event.event)).toEqual(['legacy']);
+  });
+
+  it('rejects a form body without data', async () => {
+    const response = await fetch(`${server.url}/import`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'verbose=1' });
+
+    expect(response.status).toBe(400);
+  });
+});
