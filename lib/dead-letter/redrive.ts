@@ -15,7 +15,11 @@ export interface RedriveOptions {
   limit?: number;
   /** Only messages whose failure has this reason. */
   reason?: string;
-  /** Messages per pipeline run; the import client batches them further. */
+  /**
+   * Messages per pipeline run (default 100, the retry function's batch size). Smaller chunks keep
+   * less garbage between collections: a 10,000-message redrive peaked at about 140 MiB with 100
+   * and about 160 MiB with 500 (bench/memory.ts, one run each on a 2-core machine).
+   */
   chunkSize?: number;
   /** Called after each chunk. */
   onProgress?: (progress: RedriveProgress) => void;
@@ -53,7 +57,7 @@ const VISIBILITY_SECONDS = 900;
 export async function redriveDeadLetters(dependencies: RedriveDependencies, options: RedriveOptions = {}): Promise<RedriveProgress> {
   const progress: RedriveProgress = { processed: 0, delivered: 0, stillFailing: 0, skipped: 0, wouldImport: 0, failureReasons: {} };
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  const chunkSize = options.chunkSize ?? 500;
+  const chunkSize = options.chunkSize ?? 100;
   // Messages left alone (other reason, unreadable, or re-queued by this run) stay hidden until the
   // end, so the loop never receives them twice, and are then made visible again.
   const leftAlone: QueuedRequest[] = [];
