@@ -2,7 +2,7 @@ import type { BranchDevice, BranchEvent, DeviceId, DeviceIdType } from './event'
 import { readEventName } from './event-names';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import { readEventTime } from './time';
-import { dropUndefined, isAbsent, normalizeBooleans, omitKeys, readBoolean, readObject, readOwn, readText, setOwn } from './values';
+import { isAbsent, normalizeBooleans, NO_KEYS, omitKeys, readBoolean, readObject, readOwn, readText, setOwn } from './values';
 
 /**
  * `user_data` keys read for `$device_id`, best first: the vendor id survives ad-tracking opt-outs,
@@ -45,6 +45,11 @@ export const CURRENT_TOP_LEVEL_RENAMES: Readonly<Record<string, string>> = {
 // Flags Branch sends as JSON booleans, and through templates as "true"/"false" or "1"/"0".
 const TOP_LEVEL_BOOLEANS = new Set(['deep_linked', 'first_event_for_user', 'existing_user']);
 const USER_DATA_BOOLEANS = new Set(['limit_ad_tracking']);
+
+// CURRENT_DEVICE_FIELDS as a list, so each parse reads it without building entries.
+const DEVICE_FIELD_LIST = Object.entries(CURRENT_DEVICE_FIELDS) as Array<[keyof BranchDevice, readonly string[]]>;
+
+const CUSTOM_DATA_MAPPED: ReadonlySet<string> = new Set([MIXPANEL_DISTINCT_ID_KEY]);
 
 const USER_DATA_MAPPED = new Set<string>([
   ...CURRENT_DEVICE_ID_FIELDS,
@@ -89,11 +94,11 @@ export function parseCurrentFormat(body: JsonObject): BranchEvent {
     deviceIds: readDeviceIds(userData, CURRENT_DEVICE_ID_FIELDS),
     device: readDevice(userData),
     attributed: readBoolean(body.attributed),
-    linkData: omitKeys(readObject(body.last_attributed_touch_data), new Set()),
+    linkData: omitKeys(readObject(body.last_attributed_touch_data), NO_KEYS),
     eventFields: readEventFields(body),
     userFields: omitKeys(userData, USER_DATA_MAPPED),
-    eventData: omitKeys(readObject(body.event_data), new Set()),
-    customData: omitKeys(customData, new Set([MIXPANEL_DISTINCT_ID_KEY])),
+    eventData: omitKeys(readObject(body.event_data), NO_KEYS),
+    customData: omitKeys(customData, CUSTOM_DATA_MAPPED),
     contentItems: readContentItems(body.content_items),
   };
 }
@@ -108,18 +113,29 @@ export function readDeviceIds(source: JsonObject, fields: readonly DeviceIdType[
   return ids;
 }
 
+// Facts without a value are left out, not set to undefined.
 function readDevice(userData: JsonObject): BranchDevice {
   const device: BranchDevice = {};
-  for (const [fact, keys] of Object.entries(CURRENT_DEVICE_FIELDS) as Array<[keyof BranchDevice, readonly string[]]>) {
-    device[fact] = keys.map((key) => readText(userData[key])).find((value) => value !== undefined);
+  for (const [fact, keys] of DEVICE_FIELD_LIST) {
+    for (const key of keys) {
+      const value = readText(userData[key]);
+      if (value === undefined) continue;
+      device[fact] = value;
+      break;
+    }
   }
-  return dropUndefined(device);
+  return device;
 }
 
 function readEventFields(body: JsonObject): JsonObject {
   const fields: JsonObject = {};
-  for (const [key, value] of Object.entries(normalizeBooleans(body, TOP_LEVEL_BOOLEANS))) {
-    if (TOP_LEVEL_MAPPED.has(key) || isAbsent(value)) continue;
+  const keys = Object.keys(body);
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
+    if (TOP_LEVEL_MAPPED.has(key)) continue;
+    let value = body[key]!;
+    if (TOP_LEVEL_BOOLEANS.has(key)) value = readBoolean(value) ?? value;
+    if (isAbsent(value)) continue;
     setOwn(fields, readOwn(CURRENT_TOP_LEVEL_RENAMES, key) ?? key, value);
   }
   return fields;

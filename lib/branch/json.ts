@@ -1,17 +1,11 @@
+import { collectLargeNumbers, quoteUnsafeNumbers, quoteUnsafeNumbersOfValidJson, restoreLargeNumbers, type LargeNumberSlot } from './json-numbers';
+
 /** A JSON value after lossless parsing: integers beyond 2^53 arrive as decimal strings. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
 export type JsonObject = { [key: string]: JsonValue };
 
 /** Deepest nesting a webhook body may have. Branch bodies are at most 4 levels deep. */
 export const MAX_JSON_DEPTH = 32;
-
-// A number token that JSON.parse may change, in value position: 16+ digits can exceed
-// Number.MAX_SAFE_INTEGER (2^53 - 1, 16 digits), and a 3-digit exponent can overflow to Infinity.
-// Branch sends 18-19 digit ids (`~id`, `di_match_click_token`, `click_id`) as bare numbers. Ids
-// sent as strings do not match, so most bodies skip the rewrite. Text inside a string that looks
-// like `: 12345678901234567` only costs a rewrite, which leaves strings alone.
-const UNSAFE_NUMBER_HINT = /[:[,]\s*-?(?:\d{16}|[\d.]+[eE][+-]?\d{3})/;
-const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /**
  * Parses JSON without losing integer precision. Integers that do not fit a double exactly, and
@@ -21,27 +15,24 @@ const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
  * @throws SyntaxError when the text is not JSON.
  */
 export function parseJsonLossless(text: string): JsonValue {
-  const safeText = UNSAFE_NUMBER_HINT.test(text) ? quoteUnsafeNumbers(text) : text;
-  return JSON.parse(safeText) as JsonValue;
-}
+  let value: JsonValue;
+  try {
+    value = JSON.parse(text) as JsonValue;
+  } catch {
+    // Quoting can turn some invalid texts into JSON (a bare big number as a key), and it shifts
+    // the positions in JSON.parse's message, so invalid text is quoted before parsing.
+    return JSON.parse(quoteUnsafeNumbers(text)) as JsonValue;
+  }
+  if (typeof value !== 'object' || value === null) return value;
 
-// A JSON string, or a run of number characters outside strings.
-const STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d[-+.\deE]*/g;
-
-// Rewrites unsafe number tokens outside strings as JSON strings, so JSON.parse keeps their digits.
-// Tokens that are not valid JSON numbers stay as they are, for JSON.parse to reject.
-function quoteUnsafeNumbers(text: string): string {
-  return text.replace(STRING_OR_NUMBER, (token) => {
-    if (token.startsWith('"') || !JSON_NUMBER.test(token) || isExactDouble(token)) return token;
-    return `"${token}"`;
-  });
-}
-
-function isExactDouble(token: string): boolean {
-  const value = Number(token);
-  if (!Number.isFinite(value)) return false;
-  const isInteger = !/[.eE]/.test(token);
-  return !isInteger || Number.isSafeInteger(value);
+  // Most bodies contain no large number, and most of the others can be corrected in place. The rest
+  // are parsed again with their unsafe tokens quoted.
+  const slots: LargeNumberSlot[] = [];
+  if (collectLargeNumbers(value, slots)) {
+    if (slots.length === 0 || restoreLargeNumbers(text, slots)) return value;
+  }
+  const quoted = quoteUnsafeNumbersOfValidJson(text);
+  return quoted === text ? value : (JSON.parse(quoted) as JsonValue);
 }
 
 /** Tells whether a JSON value is a plain object. */

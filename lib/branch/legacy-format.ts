@@ -3,7 +3,7 @@ import { readDeviceIds } from './current-format';
 import { readEventName } from './event-names';
 import type { JsonObject } from './json';
 import { readEventTime } from './time';
-import { dropUndefined, isAbsent, omitKeys, readBoolean, readObject, readOwn, readText, setOwn } from './values';
+import { isAbsent, omitKeys, readBoolean, readObject, readOwn, readText, setOwn } from './values';
 
 /** Top-level keys read for `$device_id`, best first. */
 export const LEGACY_DEVICE_ID_FIELDS: readonly DeviceIdType[] = ['hardware_id', 'google_advertising_id', 'browser_id'];
@@ -102,13 +102,19 @@ export function parseLegacyFormat(body: JsonObject): BranchEvent {
   };
 }
 
+// LEGACY_DEVICE_FIELDS with each path split into its one or two keys.
+const DEVICE_FIELD_PATHS = Object.entries(LEGACY_DEVICE_FIELDS).map(
+  ([fact, path]) => [fact, ...path.split('.')] as [keyof BranchDevice, string, string | undefined],
+);
+
+// Facts without a value are left out, not set to undefined.
 function readDevice(body: JsonObject): BranchDevice {
   const device: BranchDevice = {};
-  for (const [fact, path] of Object.entries(LEGACY_DEVICE_FIELDS) as Array<[keyof BranchDevice, string]>) {
-    const [first, second] = path.split('.') as [string, string | undefined];
-    device[fact] = readText(second === undefined ? body[first] : readObject(body[first])[second]);
+  for (const [fact, first, second] of DEVICE_FIELD_PATHS) {
+    const value = readText(second === undefined ? body[first] : readObject(body[first])[second]);
+    if (value !== undefined) device[fact] = value;
   }
-  return dropUndefined(device);
+  return device;
 }
 
 function readLinkData(body: JsonObject): { linkData: JsonObject; linkFields: JsonObject } {
@@ -118,20 +124,26 @@ function readLinkData(body: JsonObject): { linkData: JsonObject; linkFields: Jso
   const link = readObject(body[source]);
   const linkData: JsonObject = {};
   const linkFields: JsonObject = { link_source: LINK_SOURCE_NAMES[source] };
-  for (const [key, value] of Object.entries(link)) {
+  for (const key of Object.keys(link)) {
+    const value = link[key]!;
     if (LINK_DROPPED.has(key) || isAbsent(value)) continue;
     const tildeKey = readOwn(LEGACY_LINK_TILDE_FIELDS, key);
     if (tildeKey !== undefined) linkData[tildeKey] = value;
     else setOwn(linkFields, `link_${key}`, value);
   }
   // The `data` dictionary contains the link's own keys verbatim and wins over the link-level copies.
-  for (const [key, value] of Object.entries(omitKeys(readObject(link.data), new Set()))) setOwn(linkData, key, value);
+  const data = readObject(link.data);
+  for (const key of Object.keys(data)) {
+    const value = data[key]!;
+    if (!isAbsent(value)) setOwn(linkData, key, value);
+  }
   return { linkData, linkFields };
 }
 
 function readEventFields(body: JsonObject): JsonObject {
   const fields: JsonObject = {};
-  for (const [key, value] of Object.entries(body)) {
+  for (const key of Object.keys(body)) {
+    const value = body[key]!;
     if (TOP_LEVEL_MAPPED.has(key) || isAbsent(value)) continue;
     setOwn(fields, readOwn(LEGACY_TOP_LEVEL_RENAMES, key) ?? key, value);
   }

@@ -53,12 +53,18 @@ export function readOwn<T>(table: Readonly<Record<string, T>>, key: string): T |
 /** Copies an object without the given keys and without absent values. */
 export function omitKeys(source: JsonObject, keys: ReadonlySet<string>): JsonObject {
   const result: JsonObject = {};
-  for (const [key, value] of Object.entries(source)) {
+  const sourceKeys = Object.keys(source);
+  for (let index = 0; index < sourceKeys.length; index += 1) {
+    const key = sourceKeys[index]!;
+    const value = source[key]!;
     if (keys.has(key) || isAbsent(value)) continue;
     setOwn(result, key, value);
   }
   return result;
 }
+
+/** An empty key set, for `omitKeys` calls that only drop absent values. */
+export const NO_KEYS: ReadonlySet<string> = new Set();
 
 /**
  * Replaces boolean-looking strings (`"true"`, `"0"`, ...) of the named fields with booleans, so a
@@ -71,11 +77,6 @@ export function normalizeBooleans(source: JsonObject, fields: ReadonlySet<string
     if (flag !== undefined) result[field] = flag;
   }
   return result;
-}
-
-/** Copies an object without its undefined members. */
-export function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, member]) => member !== undefined)) as T;
 }
 
 // FreeMarker formats numbers without `?c` by locale, so an English-locale template renders

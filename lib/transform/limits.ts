@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '../branch/json';
-import { isAbsent } from '../branch/values';
+import { isAbsent, setOwn } from '../branch/values';
 import type { MixpanelProperties } from './mixpanel-event';
 import { cleanText } from './text';
 
@@ -36,36 +36,43 @@ export interface LimitedProperties {
  * `limitValue`.
  */
 export function applyMixpanelLimits(eventName: string, properties: ReadonlyArray<readonly [string, JsonValue]>): LimitedProperties {
-  const entries: Array<[string, JsonValue]> = [];
-  const sizes: number[] = [];
-  const names = new Set<string>();
+  let limited: MixpanelProperties = {};
+  const names: string[] = [];
+  const values: JsonValue[] = [];
   let dropped = 0;
+  let sizeBound = EVENT_ENVELOPE_BYTES + stringJsonBytesBound(eventName) + DROPPED_COUNT_BYTES;
   for (const [key, value] of properties) {
-    const limited = limitSized(value, 1);
-    if (limited === undefined) continue;
+    const limitedValue = limitBounded(value, 1);
+    if (limitedValue === undefined) continue;
+    const valueBound = lastSizeBound;
     const name = cleanText(key);
-    if (names.has(name)) {
+    if (Object.hasOwn(limited, name)) {
       dropped += 1;
       continue;
     }
-    names.add(name);
-    entries.push([name, limited.value]);
+    setOwn(limited, name, limitedValue);
+    names.push(name);
+    values.push(limitedValue);
     // `"name":value,`
-    sizes.push(jsonByteLength(name) + limited.bytes + 2);
+    sizeBound += stringJsonBytesBound(name) + valueBound + 2;
   }
 
-  let keptCount = entries.length;
+  let keptCount = names.length;
   if (keptCount > MAX_PROPERTIES) {
     keptCount = MAX_PROPERTIES - 1;
-    dropped += entries.length - keptCount;
+    dropped += names.length - keptCount;
   }
 
-  let size = jsonByteLength({ event: eventName, properties: {} }) + DROPPED_COUNT_BYTES;
-  for (let index = 0; index < keptCount; index += 1) size += sizes[index]!;
-  while (size >= MAX_EVENT_BYTES && keptCount > 0) {
-    keptCount -= 1;
-    size -= sizes[keptCount]!;
-    dropped += 1;
+  // Below the event limit even at the upper bound of every size, no property is dropped for size.
+  if (sizeBound >= MAX_EVENT_BYTES) {
+    let size = EVENT_ENVELOPE_BYTES + stringJsonBytes(eventName) + DROPPED_COUNT_BYTES;
+    const sizes = names.map((name, index) => stringJsonBytes(name) + jsonBytes(values[index]!) + 2);
+    for (let index = 0; index < keptCount; index += 1) size += sizes[index]!;
+    while (size >= MAX_EVENT_BYTES && keptCount > 0) {
+      keptCount -= 1;
+      size -= sizes[keptCount]!;
+      dropped += 1;
+    }
   }
   // The count itself takes a property slot.
   if (dropped > 0 && keptCount > MAX_PROPERTIES - 1) {
@@ -73,7 +80,11 @@ export function applyMixpanelLimits(eventName: string, properties: ReadonlyArray
     keptCount = MAX_PROPERTIES - 1;
   }
 
-  const limited: MixpanelProperties = Object.fromEntries(entries.slice(0, keptCount));
+  // Deleting the dropped properties would leave the object in slow dictionary mode, so it is rebuilt.
+  if (keptCount < names.length) {
+    limited = {};
+    for (let index = 0; index < keptCount; index += 1) setOwn(limited, names[index]!, values[index]!);
+  }
   if (dropped > 0) limited[DROPPED_COUNT_PROPERTY] = dropped;
   return { properties: limited, dropped };
 }
@@ -85,70 +96,121 @@ export function applyMixpanelLimits(eventName: string, properties: ReadonlyArray
  * 8 KB. A list or object nested deeper than 3 levels is replaced by its JSON text, cut to 255 characters.
  */
 export function limitValue(value: JsonValue, depth: number): JsonValue | undefined {
-  return limitSized(value, depth)?.value;
+  return limitBounded(value, depth);
 }
 
-/** A limited value and the size of its JSON in bytes. */
-interface SizedValue {
-  value: JsonValue;
-  bytes: number;
-}
+// The sizes below are of a value's JSON in UTF-8 bytes. An exact size costs a regex test or a
+// serialisation per string, and almost every value is far below the 8 KB and 1 MB limits. So values
+// are measured by a cheap upper bound first, and exactly only where the bound reaches a limit.
+// Cuts are made at exact sizes only.
 
-// Limits a value and measures it in the same walk, so no value is serialised more than once.
-function limitSized(value: JsonValue, depth: number): SizedValue | undefined {
+// Upper bound of the size of the value that limitBounded returned last. It is a module variable
+// rather than part of a returned pair, so measuring allocates nothing per value. Callers read it
+// right after each call, before the next call overwrites it.
+let lastSizeBound = 0;
+
+// Longest JSON of a finite double: sign, 17 significant digits and either `0.00000` or an
+// exponent such as `e-308`, as in -0.0000012345678901234567.
+const MAX_NUMBER_JSON_LENGTH = 25;
+
+// Limits a value and bounds its size in the same walk.
+function limitBounded(value: JsonValue, depth: number): JsonValue | undefined {
   if (isAbsent(value)) return undefined;
-  if (typeof value === 'number' && !Number.isFinite(value)) return undefined;
+  if (typeof value === 'string') {
+    const text = cleanText(value);
+    lastSizeBound = stringJsonBytesBound(text);
+    return text;
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return undefined;
+    lastSizeBound = MAX_NUMBER_JSON_LENGTH;
+    return value;
+  }
   if (typeof value !== 'object') {
-    const scalar = typeof value === 'string' ? cleanText(value) : value;
-    return { value: scalar, bytes: jsonByteLength(scalar) };
+    lastSizeBound = jsonBytes(value);
+    return value;
   }
   if (depth > MAX_NESTING_DEPTH) {
     const text = cleanText(JSON.stringify(value));
-    return { value: text, bytes: jsonByteLength(text) };
+    lastSizeBound = stringJsonBytesBound(text);
+    return text;
   }
   return Array.isArray(value) ? limitList(value, depth) : limitObject(value, depth);
 }
 
 // Keeps the first items that fit: `[` + items joined by `,` + `]`.
-function limitList(list: JsonValue[], depth: number): SizedValue {
+function limitList(list: JsonValue[], depth: number): JsonValue[] {
   const items: JsonValue[] = [];
+  // An upper bound of the size until it passes the limit, and the exact size from then on.
   let bytes = 2;
+  let exact = false;
   for (const item of list) {
-    const limited = limitSized(item, depth + 1);
+    const limited = limitBounded(item, depth + 1);
     if (limited === undefined) continue;
-    const added = limited.bytes + (items.length === 0 ? 0 : 1);
+    const separator = items.length === 0 ? 0 : 1;
+    if (!exact && bytes + lastSizeBound + separator > MAX_COLLECTION_BYTES) {
+      exact = true;
+      bytes = jsonBytes(items);
+    }
+    const added = (exact ? jsonBytes(limited) : lastSizeBound) + separator;
     if (bytes + added > MAX_COLLECTION_BYTES) break;
-    items.push(limited.value);
+    items.push(limited);
     bytes += added;
     if (items.length === MAX_COLLECTION_ENTRIES) break;
   }
-  return { value: items, bytes };
+  lastSizeBound = bytes;
+  return items;
 }
 
 // Keeps the first members that fit: `{` + `"key":value` joined by `,` + `}`.
-function limitObject(object: JsonObject, depth: number): SizedValue {
-  const members: Array<[string, JsonValue]> = [];
-  const seen = new Set<string>();
+function limitObject(object: JsonObject, depth: number): JsonObject {
+  const members: JsonObject = {};
+  let count = 0;
+  // An upper bound of the size until it passes the limit, and the exact size from then on.
   let bytes = 2;
-  for (const [key, member] of Object.entries(object)) {
-    const limited = limitSized(member, depth + 1);
+  let exact = false;
+  const keys = Object.keys(object);
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
+    const limited = limitBounded(object[key]!, depth + 1);
+    if (limited === undefined) continue;
+    const valueBound = lastSizeBound;
     const name = cleanText(key);
-    if (limited === undefined || seen.has(name)) continue;
-    const added = jsonByteLength(name) + 1 + limited.bytes + (members.length === 0 ? 0 : 1);
+    if (Object.hasOwn(members, name)) continue;
+    const separator = count === 0 ? 0 : 1;
+    if (!exact && bytes + stringJsonBytesBound(name) + 1 + valueBound + separator > MAX_COLLECTION_BYTES) {
+      exact = true;
+      bytes = jsonBytes(members);
+    }
+    const added = exact ? stringJsonBytes(name) + 1 + jsonBytes(limited) + separator : stringJsonBytesBound(name) + 1 + valueBound + separator;
     if (bytes + added > MAX_COLLECTION_BYTES) break;
-    seen.add(name);
-    members.push([name, limited.value]);
+    setOwn(members, name, limited);
+    count += 1;
     bytes += added;
-    if (members.length === MAX_COLLECTION_ENTRIES) break;
+    if (count === MAX_COLLECTION_ENTRIES) break;
   }
-  return { value: Object.fromEntries(members) as JsonObject, bytes };
+  lastSizeBound = bytes;
+  return members;
+}
+
+// `{"event":` + the name + `,"properties":{}}`, without the name.
+const EVENT_ENVELOPE_BYTES = Buffer.byteLength('{"event":,"properties":{}}');
+
+function jsonBytes(value: JsonValue): number {
+  if (typeof value === 'string') return stringJsonBytes(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value).length;
+  return Buffer.byteLength(JSON.stringify(value));
+}
+
+// Each UTF-16 code unit takes at most 6 bytes of JSON, as a `\uXXXX` escape.
+function stringJsonBytesBound(text: string): number {
+  return 6 * text.length + 2;
 }
 
 // Printable ASCII other than `"` and `\`, which JSON writes as is, one byte per character.
 const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
-function jsonByteLength(value: JsonValue): number {
-  if (typeof value === 'string' && PLAIN_ASCII.test(value)) return value.length + 2;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value).length;
-  return Buffer.byteLength(JSON.stringify(value));
+function stringJsonBytes(text: string): number {
+  if (PLAIN_ASCII.test(text)) return text.length + 2;
+  return Buffer.byteLength(JSON.stringify(text));
 }

@@ -1,6 +1,7 @@
 import type { JsonValue } from '../branch/json';
 import { isAbsent } from '../branch/values';
 import { DROPPED_COUNT_PROPERTY } from './limits';
+import { sortedKeys } from './sorted-keys';
 
 /**
  * Property names Mixpanel gives a meaning of its own (Mixpanel docs, "Reserved and default
@@ -46,14 +47,27 @@ export function isReservedName(key: string): boolean {
  * a colliding field is kept under a `branch_` prefix instead.
  */
 export class PropertyBuilder {
-  // A Map keeps insertion order for every key. A plain object would move integer-like keys ("42")
-  // ahead of `time` and `distinct_id`, and would treat `__proto__` as its prototype.
-  private readonly properties = new Map<string, JsonValue>();
+  // Entries in insertion order, and the same entries by name. A plain object would move
+  // integer-like keys ("42") ahead of `time` and `distinct_id`, and would treat `__proto__` as its
+  // prototype. Setting a name again replaces the value in place, as `Map.set` does.
+  private readonly entries: Array<[string, JsonValue]> = [];
+  private readonly properties = new Map<string, [string, JsonValue]>();
 
   /** Sets a property the mapping owns, unless the value is absent. */
   setMapped(key: string, value: JsonValue | undefined): void {
     if (isAbsent(value)) return;
-    this.properties.set(key, value);
+    this.set(key, value);
+  }
+
+  private set(key: string, value: JsonValue): void {
+    const entry = this.properties.get(key);
+    if (entry !== undefined) {
+      entry[1] = value;
+      return;
+    }
+    const added: [string, JsonValue] = [key, value];
+    this.properties.set(key, added);
+    this.entries.push(added);
   }
 
   /**
@@ -62,11 +76,11 @@ export class PropertyBuilder {
    * so what the limits drop, independent of the key order of the webhook body.
    */
   addSourceFields(fields: Readonly<Record<string, JsonValue>>, prefix = ''): void {
-    for (const key of Object.keys(fields).sort()) {
+    for (const key of sortedKeys(fields)) {
       const value = fields[key]!;
       if (isAbsent(value)) continue;
       const name = this.findFreeName(prefix + key);
-      if (name !== undefined) this.properties.set(name, value);
+      if (name !== undefined) this.set(name, value);
     }
   }
 
@@ -86,6 +100,11 @@ export class PropertyBuilder {
 
   /** Returns the collected properties as entries in insertion (priority) order. */
   build(): Array<[string, JsonValue]> {
-    return [...this.properties];
+    return this.entries.map(([key, value]) => [key, value]);
+  }
+
+  /** Returns the builder's own entries in insertion (priority) order, without copying them, so callers must not change them. */
+  readEntries(): ReadonlyArray<readonly [string, JsonValue]> {
+    return this.entries;
   }
 }

@@ -53,7 +53,7 @@ export function transformBranchEvent(event: BranchEvent, context: TransformConte
   for (const group of PROPERTY_GROUPS) group.add(builder, { event, time, insertId, identity });
 
   const name = resolveEventName(event, context.mapping);
-  const limited = applyMixpanelLimits(name, builder.build());
+  const limited = applyMixpanelLimits(name, builder.readEntries());
   return {
     event: { event: name, properties: limited.properties as MixpanelEvent['properties'] },
     warnings,
