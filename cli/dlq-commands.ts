@@ -4,15 +4,14 @@ import { redriveDeadLetters, type RedriveOptions, type RedriveProgress } from '.
 import { computeDeadLetterStats, type DeadLetterStats } from '../lib/dead-letter/stats';
 import { MixpanelImportClient } from '../lib/mixpanel/import-client';
 import { prepareEvent } from '../lib/pipeline';
-import { receiveQueuedRequests, releaseQueuedRequests, countVisibleMessages } from '../lib/queue/queue-reader';
+import { countVisibleMessages, peekQueuedRequests } from '../lib/queue/queue-reader';
 import { SqsRequestQueue } from '../lib/queue/request-queue';
 import { PipelineError } from '../lib/errors';
 import type { QueueTarget } from './queue-target';
 
 /** Finds one message by its SQS message id or the webhook's request id and shows it with the event it becomes now. */
 export async function showDeadLetter(target: QueueTarget, id: string, env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
-  const messages = await receiveQueuedRequests(target.client, target.queueUrl, { visibilityTimeoutSeconds: 30 });
-  await releaseQueuedRequests(target.client, target.queueUrl, messages);
+  const messages = await peekQueuedRequests(target.client, target.queueUrl);
   const message = messages.find((candidate) => candidate.messageId === id || candidate.captured?.request_id === id);
   if (message === undefined) throw new Error(`No message with message id or request id ${id} in ${target.queueUrl}`);
   if (message.captured === undefined) return { message_id: message.messageId, unreadable: message.unreadable, body: message.rawBody };
@@ -29,8 +28,7 @@ export async function showDeadLetter(target: QueueTarget, id: string, env: NodeJ
 
 /** Counts the dead-letter queue's messages by reason and event name. */
 export async function readDeadLetterStats(target: QueueTarget): Promise<DeadLetterStats> {
-  const messages = await receiveQueuedRequests(target.client, target.queueUrl, { visibilityTimeoutSeconds: 60 });
-  await releaseQueuedRequests(target.client, target.queueUrl, messages);
+  const messages = await peekQueuedRequests(target.client, target.queueUrl, { visibilityTimeoutSeconds: 60 });
   return computeDeadLetterStats(messages);
 }
 

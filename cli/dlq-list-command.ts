@@ -1,4 +1,4 @@
-import { receiveQueuedRequests, releaseQueuedRequests, type QueuedRequest } from '../lib/queue/queue-reader';
+import { peekQueuedRequests, type QueuedRequest } from '../lib/queue/queue-reader';
 import type { QueueTarget } from './queue-target';
 
 /** One dead-lettered request as `dlq list` shows it. */
@@ -15,8 +15,7 @@ export interface DeadLetterSummary {
 
 /** Lists the dead-letter queue's messages without removing them. */
 export async function listDeadLetters(target: QueueTarget, limit?: number): Promise<DeadLetterSummary[]> {
-  const requests = await receiveQueuedRequests(target.client, target.queueUrl, { limit, visibilityTimeoutSeconds: 30 });
-  await releaseQueuedRequests(target.client, target.queueUrl, requests);
+  const requests = await peekQueuedRequests(target.client, target.queueUrl, { limit });
   return requests.map(summarize).sort((a, b) => (a.received_at ?? '').localeCompare(b.received_at ?? ''));
 }
 

@@ -2,7 +2,7 @@ import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { redriveDeadLetters } from '../lib/dead-letter/redrive';
 import { loadConfig } from '../lib/config';
 import { MixpanelImportClient } from '../lib/mixpanel/import-client';
-import { receiveQueuedRequests, releaseQueuedRequests } from '../lib/queue/queue-reader';
+import { peekQueuedRequests, type QueuedRequest } from '../lib/queue/queue-reader';
 import { SqsRequestQueue } from '../lib/queue/request-queue';
 import type { MixpanelFault } from './mixpanel-server';
 import { startRetryPoller } from './retry-poller';
@@ -86,7 +86,7 @@ export async function runNothingLost(options: NothingLostOptions): Promise<Nothi
     faulty = false;
     await waitUntilEmpty(stack.sqs.client, stack.retryQueueUrl, options.drainTimeoutMs ?? 60_000);
     await poller.stop();
-    const deadLetteredBeforeRedrive = (await readDeadLetters(stack.sqs.client, stack.deadLetterQueueUrl)).length;
+    const deadLetteredBeforeRedrive = (await peekQueuedRequests(stack.sqs.client, stack.deadLetterQueueUrl)).length;
     options.log?.(`retry queue drained; ${deadLetteredBeforeRedrive} in the dead-letter queue; redriving`);
 
     const config = loadConfig(process.env);
@@ -98,7 +98,7 @@ export async function runNothingLost(options: NothingLostOptions): Promise<Nothi
       deadLetterQueue: new SqsRequestQueue(stack.sqs.client, stack.deadLetterQueueUrl),
     });
 
-    const deadLetters = await readDeadLetters(stack.sqs.client, stack.deadLetterQueueUrl);
+    const deadLetters = await peekQueuedRequests(stack.sqs.client, stack.deadLetterQueueUrl);
     return tally(webhooks, stack.mixpanel!.uniqueEvents(), stack.mixpanel!.received.length, deadLetters, {
       deadLetteredBeforeRedrive,
       answers,
@@ -159,17 +159,12 @@ async function waitUntilEmpty(client: SQSClient, queueUrl: string, timeoutMs: nu
   throw new Error(`The retry queue did not drain within ${timeoutMs} ms`);
 }
 
-async function readDeadLetters(client: SQSClient, queueUrl: string) {
-  const messages = await receiveQueuedRequests(client, queueUrl, { visibilityTimeoutSeconds: 30 });
-  await releaseQueuedRequests(client, queueUrl, messages);
-  return messages;
-}
 
 function tally(
   webhooks: readonly SoakWebhook[],
   unique: ReadonlyArray<{ properties: Record<string, unknown> }>,
   received: number,
-  deadLetters: Awaited<ReturnType<typeof readDeadLetters>>,
+  deadLetters: readonly QueuedRequest[],
   extra: Pick<NothingLostReport, 'deadLetteredBeforeRedrive' | 'answers' | 'mixpanelRequests' | 'durationMs'>,
 ): NothingLostReport {
   const seen = new Map<string, number>();

@@ -1,5 +1,6 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { deleteQueuedMessages } from '../lib/queue/queue-reader';
 
 /** A function with the signature of the retry handler. */
 export type RetryHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -68,14 +69,11 @@ export async function pollOnce(options: RetryPollerOptions): Promise<number> {
   const response = await options.handler(event, context);
   const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
   const succeeded = messages.filter((message) => !failed.has(message.MessageId ?? ''));
-  for (let start = 0; start < succeeded.length; start += 10) {
-    await options.client.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: options.queueUrl,
-        Entries: succeeded.slice(start, start + 10).map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
-      }),
-    );
-  }
+  await deleteQueuedMessages(
+    options.client,
+    options.queueUrl,
+    succeeded.map((message) => message.ReceiptHandle ?? ''),
+  );
   options.log?.(`retry poller: ${messages.length} message(s), ${failed.size} to retry later`);
   return messages.length;
 }

@@ -1,8 +1,8 @@
-import { DeleteMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { QueueSendError } from '../errors';
 import { prepareEvent } from '../pipeline';
 import type { CapturedRequest } from '../queue/captured-request';
-import { receiveQueuedRequests, releaseQueuedRequests, type QueuedRequest } from '../queue/queue-reader';
+import { deleteQueuedMessages, receiveQueuedRequests, releaseQueuedRequests, type QueuedRequest } from '../queue/queue-reader';
 import type { RequestQueue } from '../queue/request-queue';
 import { runPipeline, type RunDependencies } from '../run-pipeline';
 import { PipelineError } from '../errors';
@@ -138,23 +138,10 @@ async function redriveChunk(selected: QueuedRequest[], dependencies: RedriveDepe
     }
   }
 
-  await deleteMessages(dependencies.client, dependencies.queueUrl, done);
+  await deleteQueuedMessages(
+    dependencies.client,
+    dependencies.queueUrl,
+    done.map((message) => message.receiptHandle),
+  );
   return kept;
-}
-
-/** Deletes received messages in batches of ten, SQS's maximum. */
-export async function deleteMessages(client: SQSClient, queueUrl: string, messages: readonly QueuedRequest[]): Promise<void> {
-  for (let start = 0; start < messages.length; start += 10) {
-    const batch = messages.slice(start, start + 10);
-    const response = await client.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: batch.map((message, index) => ({ Id: String(index), ReceiptHandle: message.receiptHandle })),
-      }),
-    );
-    if (response.Failed !== undefined && response.Failed.length > 0) {
-      const reasons = response.Failed.map((failure) => failure.Message ?? failure.Code).join('; ');
-      throw new Error(`SQS did not delete ${response.Failed.length} message(s) from ${queueUrl}: ${reasons}`);
-    }
-  }
 }

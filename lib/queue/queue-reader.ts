@@ -1,5 +1,6 @@
 import {
   ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   type Message,
@@ -78,6 +79,34 @@ export async function releaseQueuedRequests(client: SQSClient, queueUrl: string,
         Entries: batch.map((request, index) => ({ Id: String(index), ReceiptHandle: request.receiptHandle, VisibilityTimeout: 0 })),
       }),
     );
+  }
+}
+
+/** Reads every message of a queue (up to `limit`) and makes them visible again, leaving the queue as it was. */
+export async function peekQueuedRequests(client: SQSClient, queueUrl: string, options: ReceiveOptions = {}): Promise<QueuedRequest[]> {
+  const requests = await receiveQueuedRequests(client, queueUrl, { visibilityTimeoutSeconds: 30, ...options });
+  await releaseQueuedRequests(client, queueUrl, requests);
+  return requests;
+}
+
+/**
+ * Deletes received messages by receipt handle, in batches of ten (SQS's maximum).
+ *
+ * @throws Error naming the queue and SQS's reasons when SQS does not delete some of them.
+ */
+export async function deleteQueuedMessages(client: SQSClient, queueUrl: string, receiptHandles: readonly string[]): Promise<void> {
+  for (let start = 0; start < receiptHandles.length; start += 10) {
+    const batch = receiptHandles.slice(start, start + 10);
+    const response = await client.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: batch.map((receiptHandle, index) => ({ Id: String(index), ReceiptHandle: receiptHandle })),
+      }),
+    );
+    if (response.Failed !== undefined && response.Failed.length > 0) {
+      const reasons = response.Failed.map((failure) => failure.Message ?? failure.Code).join('; ');
+      throw new Error(`SQS did not delete ${response.Failed.length} message(s) from ${queueUrl}: ${reasons}`);
+    }
   }
 }
 
