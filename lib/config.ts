@@ -12,7 +12,7 @@ export const MIXPANEL_REGION_HOSTS = {
 
 export type MixpanelRegion = keyof typeof MIXPANEL_REGION_HOSTS;
 
-/** How the Mixpanel client proves its identity to `/import`. */
+/** Credentials the Mixpanel client authenticates to `/import` with. */
 export type MixpanelCredentials =
   | { kind: 'service_account'; username: string; secret: string; projectId: string }
   | { kind: 'project_token'; token: string }
@@ -216,7 +216,7 @@ export function loadMappingConfig(env: NodeJS.ProcessEnv = process.env): { mappi
   };
 }
 
-// Names the variable and, unless it holds a credential, the value that was rejected.
+// Names the variable and, unless it contains a credential, the value that was rejected.
 function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>, env: NodeJS.ProcessEnv): string {
   return issues
     .map((issue) => {

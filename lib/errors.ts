@@ -1,7 +1,7 @@
 /** Step of the pipeline where a request failed. */
 export type FailureStage = 'configuration' | 'parse' | 'transform' | 'import' | 'queue';
 
-/** One row of Mixpanel's `failed_records` answer to a strict `/import`. */
+/** One row of `failed_records` in Mixpanel's response to a strict `/import`. */
 export interface FailedRecord {
   index: number;
   insert_id?: string;
@@ -46,7 +46,7 @@ export class InvalidEventError extends PipelineError {
   }
 }
 
-/** Mixpanel answered that the events are invalid; sending them again unchanged cannot succeed. */
+/** Mixpanel rejected the events as invalid, so sending them again unchanged cannot succeed. */
 export class MixpanelRejectedError extends PipelineError {
   readonly stage = 'import';
   readonly permanent = true;

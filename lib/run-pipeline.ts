@@ -7,18 +7,18 @@ import { describeFailure, prepareEvent, type EventImporter } from './pipeline';
 import type { CapturedRequest, RequestFailure } from './queue/captured-request';
 import type { MixpanelEvent } from './transform/mixpanel-event';
 
-/** How one captured request fared in a pipeline run. */
+/** Result of one captured request in a pipeline run. */
 export type PipelineItemResult =
   | { status: 'imported'; captured: CapturedRequest; event: MixpanelEvent }
   | {
       status: 'failed';
       captured: CapturedRequest;
-      /** `failure.permanent` tells whether the request belongs in the dead-letter queue or the retry queue. */
+      /** `failure.permanent` decides whether the request belongs in the dead-letter queue or the retry queue. */
       failure: RequestFailure;
       event?: MixpanelEvent;
     };
 
-/** What a pipeline run needs. */
+/** Dependencies of a pipeline run. */
 export interface RunDependencies {
   config: Config;
   importer: EventImporter;

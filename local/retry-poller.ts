@@ -10,9 +10,9 @@ export interface RetryPollerOptions {
   client: SQSClient;
   queueUrl: string;
   handler: RetryHandler;
-  /** Most messages per invocation, as the trigger's `batchSize`. */
+  /** Maximum messages per invocation, as the trigger's `batchSize`. */
   batchSize?: number;
-  /** Longest wait to fill a batch, as the trigger's `maximumBatchingWindow`, in milliseconds. */
+  /** Maximum wait to fill a batch, as the trigger's `maximumBatchingWindow`, in milliseconds. */
   batchWindowMs?: number;
   /** Time budget of one invocation, as the function timeout, in milliseconds. */
   timeoutMs?: number;

@@ -3,7 +3,7 @@ import type { FailedRecord, FailureStage } from '../errors';
 /** Version of the captured-request message format. */
 export const CAPTURED_REQUEST_VERSION = 1;
 
-/** Why a captured request was not imported. */
+/** Failure that kept a captured request from being imported. */
 export interface RequestFailure {
   stage: FailureStage;
   /** True when only a person (or a code or configuration fix) can make the request succeed. */
@@ -20,7 +20,7 @@ export interface RequestFailure {
 
 /**
  * A webhook request as kept in the queues: enough to re-run parse, transform and import later with
- * the same receive time and request id, and so the same `time` and `$insert_id`. It never holds the
+ * the same receive time and request id, and so the same `time` and `$insert_id`. It never contains the
  * webhook secret or any credential.
  */
 export interface CapturedRequest {

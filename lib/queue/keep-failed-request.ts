@@ -10,7 +10,7 @@ export interface FailureQueues {
   retryQueue?: RequestQueue;
 }
 
-/** Where a failed request was kept. */
+/** Queue that kept a failed request. */
 export type KeptIn = 'retry_queue' | 'dead_letter_queue';
 
 /**

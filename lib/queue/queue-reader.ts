@@ -16,13 +16,13 @@ export interface QueuedRequest {
   sentAt: number | undefined;
   receiveCount: number;
   captured: CapturedRequest | undefined;
-  /** Why the body is not a captured request, when it is not. */
+  /** Reason the body is not a captured request, when it is not. */
   unreadable?: string;
   rawBody: string;
 }
 
-// SQS samples a subset of its servers per receive, so one empty answer does not prove the queue is
-// empty: stop after two empty answers with no visible message left, or after ten in any case.
+// SQS samples a subset of its servers per receive, so one empty response does not prove the queue is
+// empty: stop after two empty responses with no visible message left, or after ten in any case.
 const MAX_EMPTY_RECEIVES = 10;
 
 /** Options of {@link receiveQueuedRequests}. */

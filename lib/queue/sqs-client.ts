@@ -24,8 +24,8 @@ export function loadSqsModule(): Promise<SqsModule> {
 /**
  * Returns the SQS client shared across warm invocations, creating it on first use. The SDK reads
  * the region from `AWS_REGION` and an endpoint override from `AWS_ENDPOINT_URL_SQS` (used by the
- * local stack). Short timeouts keep a stuck SQS call from eating the 2 seconds Branch waits for an
- * answer.
+ * local stack). Short timeouts keep a stuck SQS call from eating the 2 seconds Branch waits for a
+ * response.
  */
 export function getSqsClient(): Promise<SQSClient> {
   sharedClient ??= loadSqsModule().then(

@@ -13,7 +13,7 @@ export interface RetryRecord extends RetryMessage {
   receiptHandle: string;
 }
 
-/** What the retry consumer needs besides the pipeline. */
+/** Dependencies of the retry consumer besides the pipeline's. */
 export interface RetryDependencies extends RunDependencies {
   deadLetterQueue: RequestQueue;
   /** Hides a message for the given seconds, which is how long SQS waits before the next retry. */

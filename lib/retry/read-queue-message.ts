@@ -12,7 +12,7 @@ export interface RetryMessage {
 
 /**
  * Reads a retry-queue message into its captured request. A body that is not a captured request is
- * wrapped in one whose failure says so, so it can still be kept in the dead-letter queue.
+ * wrapped in one whose failure records that, so it can still be kept in the dead-letter queue.
  */
 export function readRetryMessage(message: RetryMessage, now: number): CapturedRequest {
   let parsed: Partial<CapturedRequest> | undefined;

@@ -1,13 +1,12 @@
-import { loadConfig } from '../config';
+import { loadConfig, type Config } from '../config';
 import { ConfigurationError } from '../errors';
 import { MixpanelImportClient } from '../mixpanel/import-client';
 import type { EventImporter } from '../pipeline';
 import type { FailureQueues } from '../queue/keep-failed-request';
 import { getSqsClient } from '../queue/sqs-client';
 import { SqsRequestQueue, type RequestQueue } from '../queue/request-queue';
-import type { Config } from '../config';
 
-/** What the webhook pipeline runs with. */
+/** Dependencies of the webhook pipeline. */
 export interface WebhookDependencies {
   config: Config;
   importer: EventImporter;
@@ -16,7 +15,7 @@ export interface WebhookDependencies {
 }
 
 /**
- * What the webhook handler runs with, built once per cold start. With invalid configuration the
+ * Runtime state of the webhook handler, built once per cold start. With invalid configuration the
  * handler still authenticates requests and keeps them in the dead-letter queue when it can.
  */
 export type WebhookRuntime =
