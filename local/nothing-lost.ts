@@ -112,7 +112,7 @@ export async function runNothingLost(options: NothingLostOptions): Promise<Nothi
   }
 }
 
-// Faults by request number: one in 7 is rate limited, 11 a 500 with body `1`, 13 answered after the
+// Faults by request number: one in 7 is rate limited, 11 a 500 with body `1`, 13 delayed past the
 // client's timeout (and still imported, as Mixpanel may do), 17 a partial 400, 19 a dropped
 // connection, and requests 30-60 fall in an outage window.
 function planFault(kind: NothingLostOptions['faults'], requestNumber: number): MixpanelFault | undefined {
